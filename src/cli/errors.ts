@@ -1,0 +1,15 @@
+/** Exit codes of the CLI contract (DESIGN.md). */
+export const ExitCode = {
+  ok: 0,
+  /** Problems or differences found. */
+  found: 1,
+  /** Usage or configuration error. */
+  usage: 2,
+  /** Environment error: no Python/Alembic, no Postgres back end. */
+  environment: 3,
+} as const;
+
+/** Bad arguments: printed with a pointer to --help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
