@@ -44,6 +44,8 @@ export function drawGraph(newestFirst: GraphNode[]): GraphRow[] {
   for (const node of newestFirst) {
     let col = lanes.indexOf(node.id);
     if (col < 0) {
+      // A separate tree (another base's history) starts: leave a blank row between them.
+      if (lanes.length === 0 && rows.length > 0) rows.push({ prefix: '' });
       col = lanes.indexOf(null);
       if (col < 0) col = lanes.length;
       lanes[col] = node.id;

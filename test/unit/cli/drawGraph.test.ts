@@ -35,6 +35,11 @@ describe('drawGraph', () => {
     assert.equal(rows[rows.length - 1], '* a');
   });
 
+  it('separates independent histories with a blank row', () => {
+    const rows = render([{ id: 'b2', parents: ['b1'] }, { id: 'b1', parents: [] }, { id: 'a2', parents: ['a1'] }, { id: 'a1', parents: [] }]);
+    assert.deepEqual(rows, ['* b2', '* b1', '', '* a2', '* a1']);
+  });
+
   it('gives each separate head its own lane', () => {
     const rows = render([{ id: 'h1', parents: ['a'] }, { id: 'h2', parents: ['a'] }, { id: 'a', parents: [] }]);
     assert.deepEqual(rows, ['* h1', '| * h2', '|/', '* a']);

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findProjects, loadProject, type ProjectConfig } from '../core/project';
+import { ScriptDirectory, type LoadOptions } from '../core/scripts';
+
+/**
+ * The projects a PATH names (DESIGN.md: an alembic.ini, a pyproject.toml, a folder holding one, or a
+ * versions folder). A folder that holds no config itself but has projects below it gives all of them;
+ * one with none is read as a bare versions folder.
+ */
+export async function projectsFor(input: string): Promise<{ root: string; projects: ProjectConfig[] }> {
+  const abs = path.resolve(input);
+  const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
+  const root = isDir ? abs : path.dirname(abs);
+  if (isDir && !hasConfig(abs)) {
+    const found = await findProjects(abs);
+    if (found.length) return { root, projects: found };
+  }
+  return { root, projects: [loadProject(abs, { root })] };
+}
+
+function hasConfig(folder: string): boolean {
+  return fs.existsSync(path.join(folder, 'alembic.ini')) || fs.existsSync(path.join(folder, 'pyproject.toml'));
+}
+
+/** The one project a command that changes files works on; several found is a usage error. */
+export async function singleProject(input: string): Promise<{ root: string; project: ProjectConfig }> {
+  const { root, projects } = await projectsFor(input);
+  if (projects.length > 1) {
+    const names = projects.map((p) => `  ${p.configPath ? path.relative(process.cwd(), p.configPath) || p.configPath : p.here}`).join('\n');
+    throw new Error(`${input} holds ${projects.length} Alembic projects; name one of them:\n${names}`);
+  }
+  return { root, project: projects[0]! };
+}
+
+export async function loadScripts(project: ProjectConfig, options?: LoadOptions): Promise<ScriptDirectory> {
+  return ScriptDirectory.load(project, options);
+}
+
+export function relativeTo(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}

@@ -1,0 +1,2 @@
+export { ScriptDirectory, toRevision, graphProblemRange, type ScriptFile, type LocatedProblem, type LoadOptions } from './scriptDirectory';
+export { LineIndex } from './lines';

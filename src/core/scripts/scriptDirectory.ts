@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import type { Problem, TextRange } from '../common/problem';
+import { RevisionMap, type GraphProblem, type Revision } from '../graph';
+import { parseHeader, parseMigration, type MigrationFile } from '../parse';
+import { listMigrationFiles, type ProjectConfig } from '../project';
+import { LineIndex } from './lines';
+
+/** One file of a version location, as read from disk or from an editor buffer. */
+export interface ScriptFile {
+  path: string;
+  text: string;
+  migration: MigrationFile;
+  /** True when `migration` came from the full parse (bodies, helpers, references). */
+  full: boolean;
+}
+
+/** A problem placed in a file, with a 0-based line and column for people and editors. */
+export interface LocatedProblem extends Problem {
+  path: string;
+  line: number;
+  column: number;
+  /** Graph problems only: the revision ids involved, for messages and quick fixes. */
+  related?: string[];
+  suggestions?: string[];
+}
+
+export interface LoadOptions {
+  /** Parse whole files (bodies, helpers) rather than headers only. Default: headers only. */
+  full?: boolean;
+  /** Texts that win over the disk (unsaved editor buffers). */
+  overlays?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The files of one project's version locations and the RevisionMap built from them — Alembic's
+ * ScriptDirectory. The graph never reads files; this is the one place that does.
+ */
+export class ScriptDirectory {
+  readonly map = new RevisionMap();
+  private readonly byPath = new Map<string, ScriptFile>();
+
+  private constructor(readonly project: ProjectConfig, private readonly fullParse: boolean) {}
+
+  static async load(project: ProjectConfig, options: LoadOptions = {}): Promise<ScriptDirectory> {
+    const dir = new ScriptDirectory(project, !!options.full);
+    const paths = await listMigrationFiles(project);
+    const texts = await Promise.all(
+      paths.map(async (p) => options.overlays?.get(p) ?? (await fs.promises.readFile(p, 'utf8').catch(() => undefined))),
+    );
+    paths.forEach((p, i) => {
+      const text = texts[i];
+      if (text !== undefined) dir.update(p, text);
+    });
+    return dir;
+  }
+
+  /** Replaces one file's text (or removes the file with `undefined`); the map updates incrementally. */
+  update(path: string, text: string | undefined): ScriptFile | undefined {
+    if (text === undefined) {
+      this.byPath.delete(path);
+      this.map.update(path, undefined);
+      return undefined;
+    }
+    const previous = this.byPath.get(path);
+    if (previous && previous.text === text) return previous;
+    const migration = this.fullParse ? parseMigration(text) : parseHeader(text);
+    const file: ScriptFile = { path, text, migration, full: this.fullParse };
+    this.byPath.set(path, file);
+    this.map.update(path, toRevision(path, migration));
+    return file;
+  }
+
+  /** The file at `path`, fully parsed (parsed again on first request when loaded header-only). */
+  fullFile(path: string): ScriptFile | undefined {
+    const file = this.byPath.get(path);
+    if (!file || file.full) return file;
+    const full: ScriptFile = { ...file, migration: parseMigration(file.text), full: true };
+    this.byPath.set(path, full);
+    return full;
+  }
+
+  file(path: string): ScriptFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  /** Every file read, revision or not, in Alembic's order. */
+  get allFiles(): ScriptFile[] {
+    return [...this.byPath.values()];
+  }
+
+  /** Files that declare a revision. */
+  get revisionFiles(): ScriptFile[] {
+    return this.allFiles.filter((f) => f.migration.isRevision);
+  }
+
+  /** `.py` files in a version location that are not revisions (`__init__.py`, helper modules): listed, not errors. */
+  get skippedFiles(): string[] {
+    return this.allFiles.filter((f) => !f.migration.isRevision).map((f) => f.path);
+  }
+
+  /** The file that declares `id` (the first, when a duplicate id is claimed by several). */
+  fileOf(id: string): ScriptFile | undefined {
+    const [entry] = this.map.claimants(id);
+    return entry?.path ? this.byPath.get(entry.path) : undefined;
+  }
+
+  /** Parse problems of every file and graph problems, each placed on the exact text it is about. */
+  problems(): LocatedProblem[] {
+    const out: LocatedProblem[] = [];
+    for (const file of this.byPath.values()) {
+      if (!file.migration.isRevision && file.migration.problems.length === 0) continue;
+      for (const p of file.migration.problems) out.push(locate(file, p, p.range));
+    }
+    for (const p of this.map.graphProblems()) {
+      const file = p.path ? this.byPath.get(p.path) : undefined;
+      if (!file) continue;
+      out.push({ ...locate(file, p, graphProblemRange(file.migration, p)), related: p.related, suggestions: p.suggestions });
+    }
+    return out.sort((a, b) => (a.path === b.path ? a.range.start - b.range.start : a.path < b.path ? -1 : 1));
+  }
+}
+
+export function toRevision(path: string, m: MigrationFile): Revision | undefined {
+  if (!m.isRevision || m.revision === undefined) return undefined;
+  return {
+    revision: m.revision,
+    downRevisions: m.downRevisions,
+    dependencies: m.dependencies,
+    branchLabels: m.branchLabels,
+    path,
+    message: m.message,
+    createDate: m.docstring?.createDate,
+  };
+}
+
+/** Graph problems are about a header field and an id in it: point at that string literal. */
+export function graphProblemRange(m: MigrationFile, p: GraphProblem): TextRange {
+  const assignment = m.header[p.field];
+  if (!assignment) return { start: 0, end: 0 };
+  if (assignment.value.kind === 'string' && assignment.itemRanges[0]) return assignment.itemRanges[0];
+  if (assignment.value.kind === 'sequence') {
+    const i = assignment.value.values.indexOf(p.target);
+    if (i >= 0 && assignment.itemRanges[i]) return assignment.itemRanges[i]!;
+  }
+  return assignment.valueRange;
+}
+
+function locate(file: ScriptFile, p: Problem, range: TextRange): LocatedProblem {
+  const { line, character } = new LineIndex(file.text).position(range.start);
+  return { ...p, range, path: file.path, line, column: character };
+}
