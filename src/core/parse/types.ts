@@ -57,6 +57,11 @@ export interface ModuleStatement {
   kind: 'function' | 'class' | 'assignment' | 'other';
   /** Names this statement binds at module level (function/class name, assignment targets). */
   defines: string[];
+  /**
+   * Module-level names (other helpers, imports, header names) that this statement's own text reads,
+   * without the names it defines; lets a consumer find which helpers a body needs, transitively.
+   */
+  uses?: string[];
 }
 
 /** A top-level `def upgrade()` / `def downgrade()`. */
