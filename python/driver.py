@@ -1,0 +1,343 @@
+"""Run a project's own Alembic through its Python API and answer in JSON.
+
+Run with the project's interpreter:
+
+    python driver.py [-c INI] [-n SECTION] [--version-location DIR ...] [-x KEY=VALUE ...]
+                     COMMAND [TARGET]
+
+COMMAND is one of: check, heads, current, upgrade TARGET, downgrade TARGET, stamp TARGET,
+render-template. Exactly one JSON document is written to stdout; everything else (the
+project's logging, print() calls in migrations) goes to stderr.
+
+The database URL is read from the environment variable ALEMBIC_SQUASH_DATABASE_URL (never from
+argv, so it does not show up in process listings) and injected where env.py files usually look:
+the config's sqlalchemy.url, common environment variables and `-x url=` / `-x sqlalchemy.url=`.
+
+render-template reads `{"template": PATH?, "variables": {...}}` from stdin.
+Compatible with Alembic 1.8 through 1.16 (features are detected, not assumed).
+"""
+
+import argparse
+import json
+import os
+import sys
+import traceback
+
+URL_ENV = "ALEMBIC_SQUASH_DATABASE_URL"
+URL_ENV_NAMES_ENV = "ALEMBIC_SQUASH_URL_ENV_NAMES"
+DRIVER_OVERRIDE_ENV = "ALEMBIC_SQUASH_URL_DRIVER"
+DEFAULT_URL_ENV_NAMES = [
+    "DATABASE_URL",
+    "SQLALCHEMY_DATABASE_URI",
+    "SQLALCHEMY_URL",
+    "DB_URL",
+    "ALEMBIC_DATABASE_URL",
+]
+
+# The JSON answer goes to the original stdout; fd 1 is pointed at stderr so that nothing else
+# (print() in a migration, a C extension writing to fd 1) can corrupt the document.
+_answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+
+def answer(document):
+    _answer.write(json.dumps(document, default=str))
+    _answer.write("\n")
+    _answer.flush()
+
+
+class Failure(Exception):
+    def __init__(self, kind, message, **extra):
+        Exception.__init__(self, message)
+        self.kind = kind
+        self.message = message
+        self.extra = extra
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="driver.py")
+    parser.add_argument("-c", "--config", dest="config")
+    parser.add_argument("-n", "--name", dest="section", default="alembic")
+    parser.add_argument("--version-location", dest="version_locations", action="append", default=[])
+    parser.add_argument("-x", dest="x", action="append", default=[])
+    parser.add_argument("command")
+    parser.add_argument("target", nargs="?")
+    return parser.parse_args(argv)
+
+
+def alembic_version():
+    import alembic
+
+    return getattr(alembic, "__version__", None)
+
+
+def with_driver(url, configured):
+    """Give `url` the driver part (`+asyncpg`, `+psycopg`, ...) of the project's own URL."""
+    override = os.environ.get(DRIVER_OVERRIDE_ENV)
+    driver = override if override else None
+    if driver is None and configured:
+        scheme = configured.split("://", 1)[0] if "://" in configured else ""
+        dialect, _, name = scheme.partition("+")
+        if dialect in ("postgresql", "postgres") and name:
+            driver = name
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return ("postgresql+%s://" % driver if driver else "postgresql://") + rest
+
+
+def make_config(args, url):
+    from alembic.config import Config
+
+    cmd_opts = argparse.Namespace(x=list(args.x))
+    if args.config and args.config.endswith(".toml"):
+        try:
+            config = Config(toml_file=args.config, ini_section=args.section, cmd_opts=cmd_opts)
+        except TypeError:
+            raise Failure(
+                "config",
+                "Alembic %s cannot read pyproject.toml configuration (needs Alembic 1.16 or later)"
+                % alembic_version(),
+            )
+    else:
+        config = Config(file_=args.config, ini_section=args.section, cmd_opts=cmd_opts)
+
+    if args.version_locations:
+        set_version_locations(config, args.version_locations)
+
+    if url:
+        configured = None
+        try:
+            configured = config.get_main_option("sqlalchemy.url")
+        except Exception:
+            configured = None
+        url = with_driver(url, configured)
+        # configparser interpolation treats % specially; percent-encoded passwords need escaping.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        names = list(DEFAULT_URL_ENV_NAMES)
+        extra = os.environ.get(URL_ENV_NAMES_ENV)
+        if extra:
+            names.extend(n for n in extra.split(",") if n)
+        for name in names:
+            os.environ[name] = url
+        cmd_opts.x.extend(["url=" + url, "sqlalchemy.url=" + url])
+    return config
+
+
+def set_version_locations(config, locations):
+    locations = [os.path.abspath(p) for p in locations]
+    if hasattr(config, "get_version_locations_list"):
+        # Alembic 1.16+: ScriptDirectory.from_config asks the Config for the list.
+        config.get_version_locations_list = lambda: list(locations)
+        config.set_main_option("version_locations", os.pathsep.join(locations))
+    else:
+        config.set_main_option("version_path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(locations))
+
+
+def script_directory(config):
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(config)
+
+
+def run_command(config, command, target):
+    from alembic import command as alembic_command
+
+    if command == "upgrade":
+        alembic_command.upgrade(config, target or "head")
+        return {}
+    if command == "downgrade":
+        if not target:
+            raise Failure("usage", "downgrade needs a target revision")
+        alembic_command.downgrade(config, target)
+        return {}
+    if command == "stamp":
+        if not target:
+            raise Failure("usage", "stamp needs a target revision")
+        alembic_command.stamp(config, target)
+        return {}
+    if command == "heads":
+        script = script_directory(config)
+        return {"heads": sorted(script.get_heads())}
+    if command == "current":
+        return {"current": current_versions(config)}
+    raise Failure("usage", "unknown command %r" % command)
+
+
+def current_versions(config):
+    """The rows of alembic_version, read through the project's env.py like `alembic current`."""
+    from alembic.runtime.environment import EnvironmentContext
+
+    script = script_directory(config)
+    found = []
+
+    def read(heads, context):
+        found.extend(heads or ())
+        return []
+
+    with EnvironmentContext(config, script, fn=read, dont_mutate=True):
+        script.run_env()
+    return sorted(found)
+
+
+def render_template(config):
+    """Render script.py.mako as `alembic revision` does (Mako, with the given variables)."""
+    from mako.template import Template
+
+    request = json.loads(sys.stdin.read() or "{}")
+    template = request.get("template")
+    if not template:
+        if config is None:
+            raise Failure("usage", "render-template needs a template path or a config")
+        template = os.path.join(script_directory(config).dir, "script.py.mako")
+    if not os.path.exists(template):
+        raise Failure("config", "template not found: %s" % template, file=template)
+    variables = {}
+    for name, value in (request.get("variables") or {}).items():
+        # Alembic passes sequences of revision ids as tuples; their repr() lands in the file.
+        variables[name] = tuple(value) if isinstance(value, list) else value
+    if config is not None:
+        variables.setdefault("config", config)
+    # `alembic revision` passes its comma filter (used as `${down_revision | comma,n}`).
+    from alembic import util as alembic_util
+
+    variables.setdefault("comma", alembic_util.format_as_comma)
+    encoding = request.get("encoding") or "utf-8"
+    text = Template(filename=template).render_unicode(**variables)
+    return {"text": text, "template": os.path.abspath(template), "encoding": encoding}
+
+
+def version_dirs(config):
+    try:
+        script = script_directory(config)
+        return [os.path.realpath(d) for d in script._version_locations]
+    except Exception:
+        return []
+
+
+def inside(path, folders):
+    real = os.path.realpath(path)
+    return any(real == f or real.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def describe_failure(exc, folders):
+    """Locate the migration that failed: the deepest traceback frame in a version location file."""
+    tb_text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    info = {
+        "type": type(exc).__name__,
+        "message": str(exc).strip() or type(exc).__name__,
+        "traceback": tail(tb_text),
+    }
+    file = line = revision = None
+    seen = set()
+    current = exc
+    # Follow the exception chain too: SQLAlchemy wraps DBAPI errors raised inside a migration.
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if folders and inside(filename, folders):
+                file, line = filename, tb.tb_lineno
+                rev = tb.tb_frame.f_globals.get("revision")
+                revision = rev if isinstance(rev, str) else None
+            tb = tb.tb_next
+        if file:
+            break
+        if isinstance(current, SyntaxError) and current.filename and inside(current.filename, folders):
+            file, line = current.filename, current.lineno
+            break
+        current = current.__cause__ or current.__context__
+    if file:
+        info.update({"file": os.path.abspath(file), "line": line, "revision": revision})
+        if revision is None:
+            info["revision"] = revision_of_file(file)
+    return info
+
+
+def revision_of_file(path):
+    """Read `revision = '...'` from a file that could not be imported, without importing it."""
+    import ast
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except Exception:
+        return None
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id == "revision" and isinstance(node.value, ast.Constant):
+                    return node.value.value if isinstance(node.value.value, str) else None
+    return None
+
+
+def tail(text, lines=40):
+    parts = text.rstrip("\n").split("\n")
+    return "\n".join(parts[-lines:])
+
+
+def main(argv):
+    try:
+        args = parse_args(argv)
+    except SystemExit:
+        answer({"ok": False, "error": {"kind": "usage", "message": "invalid arguments: %r" % (argv,)}})
+        return 2
+
+    if args.command == "check":
+        try:
+            version = alembic_version()
+            import sqlalchemy
+
+            answer({
+                "ok": True,
+                "alembic": version,
+                "sqlalchemy": getattr(sqlalchemy, "__version__", None),
+                "python": sys.version.split()[0],
+                "executable": sys.executable,
+            })
+            return 0
+        except ImportError as exc:
+            answer({"ok": False, "error": {"kind": "import", "message": str(exc), "type": type(exc).__name__}})
+            return 3
+
+    try:
+        import alembic  # noqa: F401
+    except ImportError as exc:
+        answer({"ok": False, "error": {"kind": "import", "message": str(exc), "type": type(exc).__name__}})
+        return 3
+
+    config = None
+    try:
+        if args.config:
+            if not os.path.exists(args.config):
+                raise Failure("config", "configuration file not found: %s" % args.config, file=args.config)
+            args.config = os.path.abspath(args.config)
+            config = make_config(args, os.environ.get(URL_ENV))
+        if args.command == "render-template":
+            result = render_template(config)
+        else:
+            if config is None:
+                raise Failure("usage", "%s needs a configuration file (-c)" % args.command)
+            result = run_command(config, args.command, args.target)
+        result["ok"] = True
+        answer(result)
+        return 0
+    except Failure as failure:
+        error = {"kind": failure.kind, "message": failure.message}
+        error.update(failure.extra)
+        answer({"ok": False, "error": error})
+        return 1
+    except BaseException as exc:  # noqa: B902 - every failure must become JSON
+        folders = version_dirs(config) if config is not None else []
+        if args.version_locations:
+            folders.extend(os.path.realpath(p) for p in args.version_locations)
+        info = describe_failure(exc, folders)
+        info["kind"] = "migration" if info.get("file") else "alembic"
+        answer({"ok": False, "error": info})
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

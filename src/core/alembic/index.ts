@@ -1,0 +1,16 @@
+export { findPython, checkAlembic, type FindPythonOptions, type AlembicInfo } from './python';
+export {
+  runAlembic,
+  type AlembicProject,
+  type RunAlembicOptions,
+  type AlembicCommand,
+  type AlembicResults,
+} from './run';
+export { copyVersionLocations, type VersionLocationsCopy } from './versionCopy';
+export {
+  AlembicUnavailableError,
+  MigrationFailedError,
+  AlembicCommandError,
+  AlembicAbortedError,
+} from './errors';
+export { maskUrl } from './mask';

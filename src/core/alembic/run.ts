@@ -1,0 +1,137 @@
+import * as path from 'node:path';
+import { spawnDriver, type DriverOutcome } from './spawn';
+import { AlembicCommandError, AlembicUnavailableError, MigrationFailedError } from './errors';
+import { maskSecrets, passwordOf } from './mask';
+import { unavailableReason } from './python';
+
+/** The parts of a project configuration the runner needs (a ProjectConfig fits). */
+export interface AlembicProject {
+  /** alembic.ini or pyproject.toml (the latter needs Alembic ≥ 1.16). */
+  configPath: string;
+  /** The ini section (`-n`), default `alembic`. */
+  section?: string;
+}
+
+export interface RunAlembicOptions {
+  python: string;
+  project: AlembicProject;
+  /** `postgresql://…` of a throwaway database; the project's driver part (`+asyncpg`, …) is added. */
+  databaseUrl?: string;
+  /** Run this history instead of the configured version_locations (the user's files stay untouched). */
+  versionLocations?: string[];
+  /** `-x key=value` arguments for env.py. */
+  xArgs?: string[];
+  /** Extra environment variable names the project's env.py reads the URL from. */
+  envVarNames?: string[];
+  /** Force a driver part (`asyncpg`, `psycopg`, …) instead of deriving it from the project's URL. */
+  urlDriver?: string;
+  signal?: AbortSignal;
+  /** Progress and log lines from Alembic and the project (passwords masked). */
+  log?: (line: string) => void;
+}
+
+export type AlembicCommand =
+  | { command: 'upgrade'; target: string }
+  | { command: 'downgrade'; target: string }
+  | { command: 'stamp'; target: string }
+  | { command: 'current' }
+  | { command: 'heads' }
+  | { command: 'render-template'; template?: string; variables: Record<string, unknown> };
+
+export interface AlembicResults {
+  upgrade: Record<string, never>;
+  downgrade: Record<string, never>;
+  stamp: Record<string, never>;
+  current: { current: string[] };
+  heads: { heads: string[] };
+  'render-template': { text: string; template: string };
+}
+
+/**
+ * Runs one Alembic command with the project's own interpreter, env.py and configuration, pointed at
+ * `databaseUrl`. Throws MigrationFailedError, AlembicCommandError, AlembicUnavailableError, or
+ * AlembicAbortedError on cancel.
+ */
+export async function runAlembic<C extends AlembicCommand>(
+  options: RunAlembicOptions,
+  cmd: C,
+): Promise<AlembicResults[C['command']]> {
+  const configPath = path.resolve(options.project.configPath);
+  const args = ['-c', configPath, '-n', options.project.section ?? 'alembic'];
+  for (const location of options.versionLocations ?? []) args.push('--version-location', path.resolve(location));
+  for (const x of options.xArgs ?? []) args.push('-x', x);
+  args.push(cmd.command);
+  if ('target' in cmd) args.push(cmd.target);
+
+  const secrets = secretsOf(options.databaseUrl);
+  const mask = (text: string): string => maskSecrets(text, secrets);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Our runs must not leave __pycache__ folders in the user's versions folders.
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+  };
+  if (options.databaseUrl) env.ALEMBIC_SQUASH_DATABASE_URL = options.databaseUrl;
+  else delete env.ALEMBIC_SQUASH_DATABASE_URL;
+  if (options.envVarNames?.length) env.ALEMBIC_SQUASH_URL_ENV_NAMES = options.envVarNames.join(',');
+  if (options.urlDriver) env.ALEMBIC_SQUASH_URL_DRIVER = options.urlDriver;
+
+  const stdin =
+    cmd.command === 'render-template' ? JSON.stringify({ template: cmd.template, variables: cmd.variables }) : '';
+  const outcome = await spawnDriver({
+    python: options.python,
+    args,
+    cwd: path.dirname(configPath),
+    env,
+    stdin,
+    signal: options.signal,
+    onStderrLine: options.log ? (line) => options.log!(mask(line)) : undefined,
+  });
+  const doc = outcome.document;
+  if (doc?.ok === true) {
+    const { ok: _ok, ...result } = doc;
+    return result as AlembicResults[C['command']];
+  }
+  throw toError(options.python, outcome, mask);
+}
+
+function secretsOf(url: string | undefined): string[] {
+  const password = url ? passwordOf(url) : undefined;
+  return password ? [password] : [];
+}
+
+interface DriverError {
+  kind?: string;
+  type?: string;
+  message?: string;
+  traceback?: string;
+  file?: string;
+  line?: number;
+  revision?: string | null;
+}
+
+function toError(python: string, outcome: DriverOutcome, mask: (s: string) => string): Error {
+  if (outcome.spawnError) return new AlembicUnavailableError(python, outcome.spawnError.message);
+  const error = outcome.document?.error as DriverError | undefined;
+  if (!error) {
+    const tail = mask(outcome.stderr.trim().split('\n').slice(-20).join('\n'));
+    if (/No module named ['"]?(alembic|json|argparse)/.test(tail)) {
+      return new AlembicUnavailableError(python, unavailableReason({ ...outcome, stderr: mask(outcome.stderr) }));
+    }
+    return new AlembicCommandError('protocol', `Alembic driver gave no answer (exit ${outcome.exitCode})`, tail);
+  }
+  if (error.kind === 'import') return new AlembicUnavailableError(python, mask(error.message ?? 'import failed'));
+  const message = mask(error.message ?? 'unknown error');
+  const traceback = error.traceback !== undefined ? mask(error.traceback) : undefined;
+  if (error.kind === 'migration' && error.file && typeof error.line === 'number') {
+    return new MigrationFailedError(
+      error.revision ?? undefined,
+      error.file,
+      error.line,
+      traceback ?? '',
+      error.type ?? 'Error',
+      message,
+    );
+  }
+  return new AlembicCommandError(error.kind ?? 'alembic', message, traceback, error.type);
+}
