@@ -1,0 +1,22 @@
+/** The squash engine: plan a range, render the op-merge revision, list the file edits, write them atomically. */
+export { planSquash, MissingSourceError, type PlanSquashInput, type SourceFile } from './plan';
+export { renderSquash, type RenderSquashInput } from './render';
+export { buildEdits, applyChanges, type BuildEditsOptions } from './edits';
+export { stampPlan, adviseDatabase, type StampPlan, type StampPlanEntry, type DatabaseAdvice, type RowAdvice, type RowPosition } from './stamp';
+export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } from './database';
+export { applyEdits, undo, undoLast, lastJournal, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps } from './write';
+export { newRevisionId, validateRevisionId } from './ids';
+export { classifySql } from './classify';
+export { formatFileName, slugOf } from './template';
+export {
+  SquashError,
+  BranchLabelClashError,
+  InvalidRevisionIdError,
+  RenderFailedError,
+  FileChangedError,
+  WriteFailedError,
+  UndoConflictError,
+  NoJournalError,
+} from './errors';
+export { NotSquashableError } from '../graph';
+export type * from './types';

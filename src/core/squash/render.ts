@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAlembic } from '../alembic';
+import { parseMigration } from '../parse';
+import type { ProjectConfig } from '../project/types';
+import { lacksDowngrade, returnsEarly, wrapInFunction } from './body';
+import { carryCode, importBindings, type MemberCode } from './carry';
+import { classifyBody, prepareClassifier } from './classify';
+import { RenderFailedError } from './errors';
+import { renderDocstring } from './docstring';
+import type { SourceFile } from './plan';
+import { compileCheck, runPostWriteHooks } from './python';
+import {
+  formatFileName,
+  pythonDateString,
+  renderBuiltinTemplate,
+  revAsScalar,
+  templateIndent,
+  type TemplateVariables,
+} from './template';
+import type { ClassifiedStatement, RenderResult, SquashPlan } from './types';
+import { indent } from '../parse';
+
+export interface RenderSquashInput {
+  plan: SquashPlan;
+  files: ReadonlyMap<string, SourceFile>;
+  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here'>;
+  /** The project's interpreter; without it the built-in template is used and nothing is compiled. */
+  python?: string;
+}
+
+const DEFAULT_TEMPLATE = '${upgrades if upgrades else "pass"}';
+
+function header(revision: string, message: string): string {
+  return `# --- ${revision}: ${message.replace(/\s+/g, ' ').trim()} ---`;
+}
+
+/** Renders the op-merge squash: one file, as `alembic revision` would have written it. */
+export async function renderSquash(input: RenderSquashInput): Promise<RenderResult> {
+  const { plan, files, project } = input;
+  await prepareClassifier();
+  const warnings: string[] = [];
+  const members: MemberCode[] = plan.members.map((m) => {
+    const source = files.get(m.path)!;
+    return { revision: m.revision, text: source.text, file: source.file };
+  });
+
+  const templatePath = project?.templatePath && fs.existsSync(project.templatePath) ? project.templatePath : undefined;
+  const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE + '\nfrom alembic import op\nimport sqlalchemy as sa';
+  const templateBindings = templateImports(templateText);
+
+  const carried = carryCode(members, templateBindings);
+  warnings.push(...carried.warnings);
+
+  const block = (revision: string, message: string, body: string | undefined, fn: string): string => {
+    let text = (body ?? 'pass').replace(/\s+$/, '');
+    if (returnsEarly(text)) {
+      text = wrapInFunction(text, `_${fn}_${revision}`);
+      warnings.push(`${revision}: ${fn}() returns early; its body is wrapped in a local function so the other blocks still run`);
+    }
+    return `${header(revision, message)}\n${text}`;
+  };
+
+  const upgradeBlocks = plan.members.map((m) => block(m.revision, m.message, carried.bodies.get(m.revision)?.upgrade, 'upgrade'));
+  const partial = plan.members.filter((m) => lacksDowngrade(files.get(m.path)!.file.downgrade, files.get(m.path)!.file.upgrade)).map((m) => m.revision);
+  let downgradeText: string;
+  const reversed = [...plan.members].reverse();
+  if (partial.length && plan.options.partialDowngrade === 'raise') {
+    downgradeText =
+      `# Not every replaced revision can be downgraded: ${partial.join(', ')}.\n` +
+      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: revision(s) ${partial.join(', ')} of this squash have no downgrade()`)}\n)`;
+  } else {
+    const blocks = reversed.map((m) =>
+      partial.includes(m.revision)
+        ? `${header(m.revision, m.message)}\n# !!! ${m.revision} has no downgrade(): NOTHING of it is undone here.`
+        : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade'),
+    );
+    const banner = partial.length
+      ? `# !!! PARTIAL DOWNGRADE: ${partial.join(', ')} had no downgrade(); what they did stays in the database.\n`
+      : '';
+    downgradeText = banner + blocks.join('\n\n');
+  }
+  if (partial.length) warnings.push(`Downgrade is partial: ${partial.join(', ')} have no downgrade() (${plan.options.partialDowngrade})`);
+
+  const classification: ClassifiedStatement[] = [];
+  for (const m of plan.members) {
+    const scope = carried.scopes.get(m.revision)!;
+    const bodies = carried.bodies.get(m.revision)!;
+    if (bodies.upgrade) classification.push(...classifyBody(bodies.upgrade, m.revision, 'upgrade', scope));
+    if (bodies.downgrade && !partial.includes(m.revision)) classification.push(...classifyBody(bodies.downgrade, m.revision, 'downgrade', scope));
+  }
+
+  const createDate = plan.options.createDate ?? new Date();
+  const message = renderDocstring(plan, classification, partial);
+  const upIndent = templateIndent(templateText, 'upgrades');
+  const downIndent = templateIndent(templateText, 'downgrades');
+  const importsText = [carried.importLines.join('\n'), ...carried.helpers].filter(Boolean).join('\n\n\n');
+  const variables: TemplateVariables = {
+    up_revision: plan.newRevision,
+    down_revision: revAsScalar(plan.downRevisions),
+    branch_labels: plan.branchLabels.length ? plan.branchLabels : null,
+    depends_on: revAsScalar(plan.dependencies),
+    message,
+    create_date: pythonDateString(createDate),
+    upgrades: indentAfterFirst(upgradeBlocks.join('\n\n'), upIndent),
+    downgrades: indentAfterFirst(downgradeText, downIndent),
+    imports: importsText ? `${importsText}\n` : '',
+  };
+
+  let renderedWith: RenderResult['renderedWith'] = 'builtin';
+  let builtinReason: string | undefined;
+  let text: string;
+  if (!templatePath) builtinReason = 'the project has no script.py.mako';
+  else if (!input.python) builtinReason = 'no Python interpreter was given to render script.py.mako with Mako';
+  if (templatePath && input.python && project) {
+    try {
+      const configPath = project.configPath;
+      const rendered = await runAlembic(
+        { python: input.python, project: { configPath: configPath ?? templatePath, section: project.section } },
+        { command: 'render-template', template: templatePath, variables: variables as unknown as Record<string, unknown> },
+      );
+      text = rendered.text;
+      renderedWith = 'project-template';
+    } catch (err) {
+      builtinReason = `rendering script.py.mako failed: ${err instanceof Error ? err.message : String(err)}`;
+      text = renderBuiltinTemplate(variables);
+    }
+  } else text = renderBuiltinTemplate(variables);
+  if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
+
+  text = placeFutureImports(text, carried.futureLines);
+  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40);
+
+  const hooksRun: string[] = [];
+  if (project?.postWriteHooks?.length && input.python) {
+    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd());
+    hooksRun.push(...project.postWriteHooks.map((h) => h.name));
+  }
+
+  await validate(text, fileName, input.python, warnings);
+  return {
+    text,
+    fileName,
+    renderedWith,
+    ...(builtinReason ? { builtinReason } : {}),
+    classification,
+    partialDowngrade: partial,
+    renames: carried.renames,
+    droppedHelpers: carried.dropped,
+    hooksRun,
+    warnings,
+  };
+}
+
+/**
+ * Names the template's own import lines bind (column-0 `import`/`from` lines without Mako
+ * expressions), so carried imports do not repeat them.
+ */
+function templateImports(template: string): Map<string, string> {
+  const lines = template.split('\n').filter((l) => (l.startsWith('import ') || l.startsWith('from ')) && !l.includes('${') && !l.includes('%'));
+  const out = new Map<string, string>();
+  for (const imp of parseMigration(lines.join('\n')).imports) for (const b of importBindings(imp)) out.set(b.local, b.identity);
+  return out;
+}
+
+/** The template puts `${upgrades}` after its own indentation: only the following lines need it. */
+function indentAfterFirst(text: string, prefix: string): string {
+  return indent(text, prefix).slice(text.startsWith('\n') ? 0 : prefix.length);
+}
+
+/** `from __future__` imports must be the first statement after the docstring. */
+function placeFutureImports(text: string, lines: string[]): string {
+  if (!lines.length) return text;
+  const doc = parseMigration(text).docstring;
+  const at = doc ? doc.range.end : 0;
+  const insert = (doc ? '\n' : '') + lines.join('\n') + (doc ? '' : '\n');
+  return text.slice(0, at) + insert + text.slice(at);
+}
+
+async function withHooks(text: string, fileName: string, python: string, hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'], cwd: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-hook-'));
+  const file = path.join(dir, fileName);
+  try {
+    fs.writeFileSync(file, text);
+    try {
+      await runPostWriteHooks(python, file, hooks, cwd);
+    } catch (err) {
+      throw new RenderFailedError('hook', err instanceof Error ? err.message : String(err), text);
+    }
+    return fs.readFileSync(file, 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function validate(text: string, fileName: string, python: string | undefined, warnings: string[]): Promise<void> {
+  const parsed = parseMigration(text);
+  const syntax = parsed.problems.filter((p) => p.code === 'syntax-error');
+  if (syntax.length) {
+    const at = syntax[0].range.start;
+    const line = text.slice(0, at).split('\n').length;
+    throw new RenderFailedError('parse', `syntax error at line ${line}`, text);
+  }
+  if (!python) {
+    warnings.push('Not compiled with Python (no interpreter given); checked with the parser only');
+    return;
+  }
+  const compiled = await compileCheck(python, text, fileName);
+  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text);
+  if (compiled.ok === 'unavailable') warnings.push(`Not compiled with Python (${compiled.reason}); checked with the parser only`);
+}

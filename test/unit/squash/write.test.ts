@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  applyEdits,
+  buildEdits,
+  FileChangedError,
+  planSquash,
+  renderSquash,
+  undoLast,
+  UndoConflictError,
+  WriteFailedError,
+} from '../../../src/core/squash';
+import { copyFixture, hashTree, loadFixture } from './support';
+
+const date = new Date(2024, 4, 1, 12, 0, 0);
+
+async function squashCopy(name: string, from: string, to: string, revisionId?: string) {
+  const copy = copyFixture(name);
+  const l = await loadFixture(copy.dir);
+  const plan = planSquash({ map: l.map, files: l.files, from, to, options: { createDate: date, revisionId } });
+  const render = await renderSquash({ plan, files: l.files, project: l.project });
+  const edits = buildEdits(plan, render, l.files);
+  const journalDir = path.join(l.project.scriptLocation!, '.alembic-squash');
+  return { copy, l, plan, render, edits, journalDir };
+}
+
+describe('squash edits, atomic write and undo', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+  it('a new id rewires the child: only the id inside the literals and the Revises line change', async () => {
+    const s = await squashCopy('depends-on', '66bacb539df2', 'd165e1a65560', 'new');
+    cleanups.push(s.copy.cleanup);
+    const modify = s.edits.find((e) => e.kind === 'modify');
+    assert.ok(modify && modify.kind === 'modify');
+    const before = modify.expectedText;
+    applyEdits(s.edits, { journalDir: s.journalDir });
+    const after = fs.readFileSync(modify.path, 'utf8');
+    assert.equal(after, before.split('d165e1a65560').join(s.plan.newRevision));
+    assert.ok(after.includes(`down_revision = ('66205814b23b', '${s.plan.newRevision}')`), after);
+    // The graph read back: one head, the child now sits on the new revision.
+    const reread = await loadFixture(s.copy.dir);
+    assert.deepEqual(reread.map.heads, ['f45dc86c9ea4']);
+    assert.deepEqual(reread.map.get('f45dc86c9ea4')!.downRevisions, ['66205814b23b', s.plan.newRevision]);
+    assert.deepEqual(reread.map.get(s.plan.newRevision)!.downRevisions, ['844641c80427']);
+  });
+
+  it('undo restores every file byte for byte', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const before = hashTree(s.copy.dir);
+    const result = applyEdits(s.edits, { journalDir: s.journalDir });
+    assert.equal(result.deleted.length, 6);
+    const reread = await loadFixture(s.copy.dir);
+    assert.deepEqual(reread.map.heads, ['0d3b8f5a61c9']);
+    assert.equal(reread.map.size, 1);
+    undoLast(s.journalDir);
+    const after = hashTree(s.copy.dir);
+    assert.deepEqual(after, before);
+  });
+
+  it('undo refuses, naming the file, when a file changed since the squash', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const result = applyEdits(s.edits, { journalDir: s.journalDir });
+    const created = result.written[0];
+    fs.appendFileSync(created, '\n# edited by hand\n');
+    assert.throws(() => undoLast(s.journalDir), (err: unknown) => err instanceof UndoConflictError && err.paths.includes(created));
+  });
+
+  it('a failure midway puts everything back', async () => {
+    const s = await squashCopy('depends-on', '66bacb539df2', 'd165e1a65560', 'new');
+    cleanups.push(s.copy.cleanup);
+    const before = hashTree(s.copy.dir);
+    let renames = 0;
+    assert.throws(
+      () =>
+        applyEdits(s.edits, {
+          journalDir: s.journalDir,
+          ops: {
+            rename: (a, b) => {
+              // The first rename succeeds, the second fails: a half-written squash.
+              if (++renames === 2) throw new Error('disk full');
+              fs.renameSync(a, b);
+            },
+          },
+        }),
+      (err: unknown) => err instanceof WriteFailedError && err.notRestored.length === 0,
+    );
+    assert.deepEqual(hashTree(s.copy.dir), before);
+  });
+
+  it('refuses to write when a file changed after planning, naming it, and touches nothing', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const victim = s.plan.members[2].path;
+    fs.appendFileSync(victim, '\n');
+    const before = hashTree(s.copy.dir);
+    assert.throws(() => applyEdits(s.edits, { journalDir: s.journalDir }), (err: unknown) => err instanceof FileChangedError && err.paths.includes(victim));
+    assert.deepEqual(hashTree(s.copy.dir), before);
+  });
+
+  it('archives replaced files instead of deleting them when asked', async () => {
+    const copy = copyFixture('linear');
+    cleanups.push(copy.cleanup);
+    const l = await loadFixture(copy.dir);
+    const plan = planSquash({ map: l.map, files: l.files, from: 'base', to: 'c2d9e1f4a5b6', options: { createDate: date } });
+    const render = await renderSquash({ plan, files: l.files, project: l.project });
+    const edits = buildEdits(plan, render, l.files, { archiveDir: '../squashed' });
+    assert.equal(edits.filter((e) => e.kind === 'move').length, 3);
+    applyEdits(edits, { journalDir: path.join(l.project.scriptLocation!, '.alembic-squash') });
+    const archived = fs.readdirSync(path.join(l.project.scriptLocation!, 'squashed')).sort();
+    assert.deepEqual(archived, plan.members.map((m) => path.basename(m.path)).sort());
+  });
+});
