@@ -1,0 +1,62 @@
+import { DockerServer } from './docker';
+import { OperationAbortedError, ProviderUnavailableError } from './errors';
+import { LocalServer } from './local';
+import { maskUrl } from './mask';
+import { PgliteServer } from './pglite';
+import { sweepStale } from './sweep';
+import type { ProviderChoice, ProviderKind, ProviderOptions, ThrowawayServer } from './types';
+import { UrlServer } from './url';
+
+export type { ProviderChoice, ProviderKind, ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
+export { OperationAbortedError, ProviderUnavailableError, ThrowawayServerError } from './errors';
+export { maskUrl } from './mask';
+export { sweepStale, type SweepOptions } from './sweep';
+export { randomDatabaseName, DATABASE_PREFIX, TEMP_PREFIX } from './names';
+export { parseDatabaseUrl } from './url';
+
+const STARTERS: Record<ProviderKind, (options: ProviderOptions) => Promise<ThrowawayServer>> = {
+  docker: (o) => DockerServer.start(o),
+  local: (o) => LocalServer.start(o),
+  pglite: (o) => PgliteServer.start(o),
+  url: (o) => UrlServer.start(o),
+};
+
+/** `auto` order: a real server in Docker, then local binaries, then the embedded one. */
+const AUTO_ORDER: ProviderKind[] = ['docker', 'local', 'pglite'];
+
+/**
+ * Starts a throwaway server. A named provider that cannot be used throws ProviderUnavailableError;
+ * `auto` tries docker, local, pglite in turn and records why each was skipped. Every log line is
+ * passed through `maskUrl`. On abort, whatever was started is removed and OperationAbortedError thrown.
+ */
+export async function startServer(options: ProviderOptions): Promise<{ server: ThrowawayServer; choice: ProviderChoice }> {
+  const log = (line: string) => options.log?.(maskUrl(line));
+  const safe: ProviderOptions = { ...options, log };
+  if (options.signal?.aborted) throw new OperationAbortedError();
+  // Best effort: leftovers of crashed runs must not pile up, but must never block a start either.
+  for (const leftover of await sweepStale().catch(() => [])) log(`removed leftover ${leftover}`);
+  if (options.provider !== 'auto') {
+    const server = await STARTERS[options.provider](safe);
+    log(`using ${server.description}`);
+    return { server, choice: { kind: options.provider, reason: `requested (--provider ${options.provider})`, skipped: [] } };
+  }
+  const skipped: ProviderChoice['skipped'] = [];
+  for (const kind of AUTO_ORDER) {
+    try {
+      const server = await STARTERS[kind](safe);
+      log(`using ${server.description}`);
+      const reason = skipped.length ? `first usable back end (${skipped.map((s) => s.kind).join(', ')} skipped)` : 'first usable back end';
+      return { server, choice: { kind, reason, skipped } };
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      log(`${kind} skipped: ${error.message}`);
+      skipped.push({ kind, reason: maskUrl(error.message) });
+    }
+  }
+  throw new ProviderUnavailableError(
+    'auto',
+    'no-provider',
+    'No PostgreSQL back end is usable:\n' + skipped.map((s) => `- ${s.kind}: ${s.reason}`).join('\n'),
+    skipped,
+  );
+}

@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chown, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findServerBinaries, type PgBinDir } from './binaries';
+import * as sql from './client';
+import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
+import { OWNER_FILE, randomDatabaseName, TEMP_PREFIX } from './names';
+import { freePort } from './ports';
+import { isAlive, run, stopChild, tail } from './process';
+import { isRoot, lookupAccount, type Account } from './osuser';
+import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
+
+const USER = 'postgres';
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+
+/** True when every folder from / to `dir` lets others pass (the postgres user must reach the data dir). */
+async function traversableByOthers(dir: string): Promise<boolean> {
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const folder = path.sep + parts.slice(0, i).join(path.sep);
+    try {
+      if (((await stat(folder)).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+async function tempBase(runAs: Account | undefined): Promise<string> {
+  const base = os.tmpdir();
+  if (!runAs || (await traversableByOthers(base))) return base;
+  return '/tmp';
+}
+
+/**
+ * A throwaway cluster in a temp folder: initdb + postgres on 127.0.0.1 and a free port, durability off.
+ * When running as root, every server program runs as the `postgres` user (PostgreSQL refuses root).
+ */
+export class LocalServer implements ThrowawayServer {
+  readonly kind = 'local' as const;
+  readonly description: string;
+  readonly majorVersion: number;
+  private readonly databases = new Set<string>();
+  private disposing: Promise<void> | undefined;
+
+  private constructor(
+    readonly bin: PgBinDir,
+    /** The temp folder (data dir, socket, log, owner.json); removed on dispose. */
+    readonly folder: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+    private readonly log: (line: string) => void,
+  ) {
+    this.majorVersion = bin.major;
+    this.description = `local PostgreSQL ${bin.version} in ${folder} (port ${port})`;
+  }
+
+  /** pid of the postmaster we spawned. */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  static async start(options: ProviderOptions): Promise<LocalServer> {
+    const log = options.log ?? (() => undefined);
+    const signal = options.signal;
+    throwIfAborted(signal);
+    const found = await findServerBinaries(options.binDir);
+    if (found.length === 0) {
+      throw new ProviderUnavailableError(
+        'local',
+        'local-not-found',
+        options.binDir
+          ? `No PostgreSQL server programs (initdb, postgres, pg_dump) in ${options.binDir}. Point the bin folder at a PostgreSQL installation (e.g. /usr/lib/postgresql/15/bin).`
+          : 'No PostgreSQL server programs (initdb, postgres, pg_dump) found on PATH, in /usr/lib/postgresql/*/bin, Homebrew or Postgres.app. Install PostgreSQL (e.g. apt-get install postgresql), give its bin folder, or use --provider pglite.',
+      );
+    }
+    const bin = found[0];
+    let runAs: Account | undefined;
+    if (isRoot()) {
+      runAs = await lookupAccount(USER);
+      if (!runAs) {
+        throw new ProviderUnavailableError(
+          'local',
+          'local-no-postgres-user',
+          'Running as root, but PostgreSQL refuses to run as root and there is no "postgres" user to run it as. Create one (useradd --system postgres), run as a normal user, or use --provider pglite.',
+        );
+      }
+    }
+    throwIfAborted(signal);
+    const folder = await mkdtemp(path.join(await tempBase(runAs), TEMP_PREFIX));
+    let child: ChildProcess | undefined;
+    try {
+      await writeFile(path.join(folder, OWNER_FILE), JSON.stringify({ pid: process.pid, kind: 'local' }) + '\n');
+      if (runAs) await chown(folder, runAs.uid, runAs.gid);
+      const dataDir = path.join(folder, 'data');
+      const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+      log(`initdb (${bin.dir}) in ${dataDir}`);
+      const init = await run(
+        path.join(bin.dir, 'initdb'),
+        ['-D', dataDir, '-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+        { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder },
+      );
+      if (init.code !== 0) {
+        throw new ProviderUnavailableError(
+          'local',
+          'local-start-failed',
+          `initdb failed (exit ${init.code ?? init.signal}) in ${dataDir}:\n${tail(init.stderr || init.stdout)}`,
+        );
+      }
+      // The OS may hand the port to someone else between our probe and the bind: retry with a new one.
+      for (let attempt = 1; ; attempt++) {
+        throwIfAborted(signal);
+        const port = await freePort();
+        child = await spawnPostgres(bin, folder, dataDir, port, runAs, env);
+        log(`postgres pid ${child.pid} on ${HOST}:${port}`);
+        const exited = () => child!.exitCode !== null || child!.signalCode !== null;
+        const problem = await sql.waitUntilReady(
+          { host: HOST, port, user: USER, database: 'postgres' },
+          { timeoutMs: READY_TIMEOUT_MS, signal, failed: () => (exited() ? 'the server exited' : undefined) },
+        ).catch(async (error) => {
+          await stopChild(child!);
+          throw error;
+        });
+        if (!problem) return new LocalServer(bin, folder, port, child, log);
+        await stopChild(child);
+        const serverLog = await readFile(path.join(folder, 'postgres.log'), 'utf8').catch(() => '');
+        if (attempt < 3 && /could not bind|address already in use/i.test(serverLog)) continue;
+        throw new ProviderUnavailableError(
+          'local',
+          'local-start-failed',
+          `PostgreSQL ${bin.version} (${bin.dir}) did not start: ${problem}. Server log:\n${tail(serverLog)}`,
+        );
+      }
+    } catch (error) {
+      if (child) await stopChild(child);
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private admin() {
+    return { host: HOST, port: this.port, user: USER, database: 'postgres' };
+  }
+
+  async createDatabase(): Promise<ThrowawayDatabase> {
+    const name = randomDatabaseName();
+    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name));
+    this.databases.add(name);
+    this.log(`created database ${name}`);
+    return { name, host: HOST, port: this.port, user: USER, url: `postgresql://${USER}@${HOST}:${this.port}/${name}` };
+  }
+
+  async dropDatabase(db: ThrowawayDatabase): Promise<void> {
+    if (!this.databases.has(db.name)) {
+      throw new ThrowawayServerError('local', 'not-ours', `Database ${db.name} was not created by this server; not dropping it.`);
+    }
+    await sql.withClient(this.admin(), (c) => sql.dropDatabase(c, db.name, this.majorVersion));
+    this.databases.delete(db.name);
+    this.log(`dropped database ${db.name}`);
+  }
+
+  async dumpSchema(db: ThrowawayDatabase, options?: SchemaDumpOptions): Promise<string> {
+    const args = ['--host', HOST, '--port', String(this.port), '--username', USER, '--dbname', db.name, ...sql.schemaDumpArgs(options?.excludeTables)];
+    const result = await run(path.join(this.bin.dir, 'pg_dump'), args, { timeoutMs: 300_000 });
+    if (result.code !== 0) {
+      throw new ThrowawayServerError('local', 'dump-failed', `pg_dump of ${db.name} failed (exit ${result.code ?? result.signal}):\n${tail(result.stderr)}`);
+    }
+    return result.stdout;
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      await stopChild(this.child);
+      this.databases.clear();
+      await rm(this.folder, { recursive: true, force: true });
+      this.log(`stopped local PostgreSQL and removed ${this.folder}`);
+    })();
+    return this.disposing;
+  }
+}
+
+async function spawnPostgres(
+  bin: PgBinDir,
+  folder: string,
+  dataDir: string,
+  port: number,
+  runAs: Account | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<ChildProcess> {
+  const logFile = await open(path.join(folder, 'postgres.log'), 'a');
+  try {
+    if (runAs) await logFile.chown(runAs.uid, runAs.gid);
+    const child = spawn(
+      path.join(bin.dir, 'postgres'),
+      [
+        '-D', dataDir, '-p', String(port), '-k', folder,
+        '-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      ],
+      { uid: runAs?.uid, gid: runAs?.gid, env, cwd: folder, stdio: ['ignore', logFile.fd, logFile.fd] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return child;
+  } finally {
+    await logFile.close();
+  }
+}
+
+/** Exposed for the sweep: whether the folder's postmaster.pid names a live server. */
+export async function postmasterPid(folder: string): Promise<number | undefined> {
+  try {
+    const text = await readFile(path.join(folder, 'data', 'postmaster.pid'), 'utf8');
+    const pid = Number(text.split('\n')[0]);
+    return isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { Client } from 'pg';
+import { OperationAbortedError, ProviderUnavailableError, startServer } from '../../../src/core/postgres';
+import { LocalServer } from '../../../src/core/postgres/local';
+import { isPortFree } from '../../../src/core/postgres/ports';
+import { assertNothingLeft, isPidAlive, ourChildProcesses, ourTempFolders } from './leftovers';
+
+async function query(url: string, sql: string): Promise<{ rows: Record<string, unknown>[] }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('local PostgreSQL back end', function () {
+  this.timeout(120_000);
+  after(assertNothingLeft);
+
+  it('runs two separate databases, dumps one without alembic_version, and leaves nothing after dispose', async () => {
+    const { server, choice } = await startServer({ provider: 'local' });
+    assert.equal(choice.kind, 'local');
+    assert.ok(server instanceof LocalServer);
+    const { pid, folder, port } = server;
+    try {
+      assert.ok(server.majorVersion >= 13, server.description);
+      assert.ok(isPidAlive(pid));
+      assert.ok(existsSync(folder));
+      const a = await server.createDatabase();
+      const b = await server.createDatabase();
+      assert.notEqual(a.name, b.name);
+      assert.match(a.name, /^alembic_squash_[0-9a-f]+$/);
+
+      await query(a.url, 'CREATE TABLE orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now())');
+      await query(a.url, "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('1a2b3c')");
+      await query(b.url, 'CREATE TABLE invoices (id int PRIMARY KEY)');
+      const tablesOf = async (url: string) =>
+        (await query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.tablename);
+      assert.deepEqual(await tablesOf(a.url), ['alembic_version', 'orders']);
+      assert.deepEqual(await tablesOf(b.url), ['invoices']);
+
+      const dump = await server.dumpSchema(a);
+      assert.match(dump, /CREATE TABLE public\.orders \(/);
+      assert.match(dump, /placed_at timestamp with time zone DEFAULT now\(\) NOT NULL/);
+      assert.doesNotMatch(dump, /alembic_version/);
+      assert.doesNotMatch(dump, /invoices/);
+      assert.doesNotMatch(dump, /OWNER TO|GRANT /);
+
+      await server.dropDatabase(b);
+      const left = (await query(a.url, "SELECT datname FROM pg_database WHERE datname LIKE 'alembic_squash_%'")).rows.map((r) => r.datname);
+      assert.deepEqual(left, [a.name]);
+    } finally {
+      await server.dispose();
+    }
+    assert.equal(isPidAlive(pid), false, 'postmaster still running');
+    assert.equal(existsSync(folder), false, 'temp folder still there');
+    assert.equal(await isPortFree(port), true, 'port still taken');
+    await server.dispose(); // idempotent
+  });
+
+  it('refuses to drop a database it did not create', async () => {
+    const server = await LocalServer.start({ provider: 'local' });
+    try {
+      await assert.rejects(
+        server.dropDatabase({ name: 'postgres', host: '127.0.0.1', port: server.port, user: 'postgres', url: '' }),
+        (e: Error & { code?: string }) => e.code === 'not-ours',
+      );
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  // 'initdb': cancelled while initdb runs (it takes ~1 s); 'postgres pid': while waiting for the server.
+  for (const moment of ['initdb', 'postgres pid']) {
+    it(`cancelling during start-up (${moment}) removes everything it started`, async () => {
+      const controller = new AbortController();
+      const pids: number[] = [];
+      const start = startServer({
+        provider: 'local',
+        signal: controller.signal,
+        log: (line) => {
+          const pid = /postgres pid (\d+)/.exec(line);
+          if (pid) pids.push(Number(pid[1]));
+          if (line.startsWith(moment)) setTimeout(() => controller.abort(), moment === 'initdb' ? 300 : 0);
+        },
+      });
+      await assert.rejects(start, OperationAbortedError);
+      assert.deepEqual(ourTempFolders(), []);
+      assert.deepEqual(ourChildProcesses(), []);
+      for (const pid of pids) assert.equal(isPidAlive(pid), false);
+      if (moment === 'postgres pid') assert.equal(pids.length, 1, 'abort happened before the server was spawned');
+    });
+  }
+
+  it('a bin folder without PostgreSQL gives a clear error and leaves nothing', async () => {
+    const error = await startServer({ provider: 'local', binDir: '/usr/share/doc' }).then(
+      () => assert.fail('started without binaries'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ProviderUnavailableError);
+    assert.equal(error.kind, 'local');
+    assert.equal(error.code, 'local-not-found');
+    assert.match(error.message, /\/usr\/share\/doc/);
+    assert.match(error.message, /initdb/);
+    assert.deepEqual(ourTempFolders(), []);
+  });
+});
