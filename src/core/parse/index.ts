@@ -14,6 +14,7 @@ export { HEADER_NAMES, isValidRevisionId, revisionIdError } from './header';
 export { namesIn, helpersNeeded } from './names';
 export { dedent, indent } from './text';
 export { importedNames } from './imports';
+export { stringValue } from './strings';
 
 /** Reads the whole file: header, docstring, imports, upgrade/downgrade, helpers, references, problems. */
 export function parseMigration(text: string): MigrationFile {

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { loadModule, parseSync } from 'libpg-query';
-import { stringValue } from '../parse/strings';
+import { stringValue } from '../parse';
 import type { ClassifiedStatement, StatementKind } from './types';
 
 /** What a name bound at module level in a member file is: an import (with its module), or a helper. */

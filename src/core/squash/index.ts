@@ -1,6 +1,7 @@
 /** The squash engine: plan a range, render the op-merge revision, list the file edits, write them atomically. */
 export { planSquash, MissingSourceError, type PlanSquashInput, type SourceFile } from './plan';
 export { renderSquash, type RenderSquashInput } from './render';
+export { prepareSquash, type PrepareSquashInput, type PreparedSquash } from './prepare';
 export { buildEdits, applyChanges, type BuildEditsOptions } from './edits';
 export { stampPlan, adviseDatabase, type StampPlan, type StampPlanEntry, type DatabaseAdvice, type RowAdvice, type RowPosition } from './stamp';
 export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } from './database';

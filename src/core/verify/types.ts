@@ -1,0 +1,78 @@
+import type { ProviderChoice, ProviderOptions } from '../postgres/types';
+import type { DataDiff, SchemaDiff } from '../schema/types';
+import type { FileEdit } from '../squash/types';
+import type { ProjectConfig } from '../project/types';
+
+/** The phases of a verify, in the order they run (progress, timings, the task's terminal). */
+export type VerifyPhase =
+  | 'start'
+  | 'migrate-chain'
+  | 'migrate-squash'
+  | 'capture'
+  | 'compare'
+  | 'downgrade'
+  | 'cleanup';
+
+export interface VerifyEvent {
+  phase: VerifyPhase;
+  status: 'begin' | 'end' | 'info';
+  /** Milliseconds, on `end`. */
+  ms?: number;
+  /** People's words, never containing a password. */
+  message?: string;
+}
+
+/**
+ * What is compared with the project's history on disk (the chain):
+ * - `edits`: a squash not yet written (FileEdit[] from the squash engine), applied to a temporary copy;
+ * - `versionLocations`: another history already on disk (e.g. a git worktree of a ref, or --candidate DIR).
+ * The chain side may itself be given as `chainVersionLocations` (e.g. `--against-ref`: the ref's history is the chain).
+ */
+export type VerifyCandidate =
+  | { kind: 'edits'; edits: FileEdit[] }
+  | { kind: 'versionLocations'; versionLocations: string[] };
+
+export interface VerifyOptions {
+  project: ProjectConfig;
+  /** The project's interpreter (found with core/alembic's findPython when not given). */
+  python?: string;
+  provider: ProviderOptions;
+  candidate: VerifyCandidate;
+  /** Version locations of the chain side; default: the project's own. */
+  chainVersionLocations?: string[];
+  /** The squashed range's tip: both sides are migrated to it (default `heads`). */
+  to?: string;
+  /**
+   * Where the downgrade check goes: the range's parent(s) (`base` for a range from base).
+   * Undefined skips the downgrade check.
+   */
+  downgradeTo?: string;
+  /** Tables whose rows are compared even when empty; by default every table the chain leaves non-empty. */
+  seedTables?: string[];
+  /** Extra environment variable names env.py reads the URL from. */
+  urlEnvVars?: string[];
+  signal?: AbortSignal;
+  onEvent?: (event: VerifyEvent) => void;
+  log?: (line: string) => void;
+}
+
+export interface DowngradeCheck {
+  /** The chain at `downgradeTo` vs the squash upgraded to the tip then downgraded to `downgradeTo`. */
+  target: string;
+  schema: SchemaDiff;
+  texts: { chain: string; squash: string };
+}
+
+export interface VerifyResult {
+  equal: boolean;
+  schema: SchemaDiff;
+  data: DataDiff;
+  downgrade?: DowngradeCheck;
+  /** Normalized schema texts at the tip, for side-by-side diff editors. */
+  texts: { chain: string; squash: string };
+  /** Unified diff of the normalized schemas (empty when equal). */
+  unifiedDiff: string;
+  timings: Partial<Record<VerifyPhase, number>>;
+  totalMs: number;
+  provider: ProviderChoice & { description: string };
+}

@@ -1,0 +1,184 @@
+import * as fs from 'node:fs/promises';
+import { Client } from 'pg';
+import { AlembicAbortedError, checkAlembic, copyVersionLocations, findPython, runAlembic, type VersionLocationsCopy } from '../alembic';
+import { listMigrationFiles } from '../project';
+import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
+import { captureData, captureSchema, compareData, compareSchemas, renderSchemaText, unifiedDiff, type DataSnapshot, type SchemaSnapshot } from '../schema';
+import { applyChanges, type FileEdit } from '../squash';
+import { VerifyCancelledError, VerifyMigrationError } from './errors';
+import { extensionsCreatedBy } from './extensions';
+import type { VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
+
+/**
+ * Chain vs squash on one throwaway server (DESIGN.md "Verify semantics"): database A gets the
+ * original chain up to the tip, B the squashed history; their normalized schemas and seed data must
+ * match; then B downgraded to the range's parent must match a fresh chain at the parent. Only
+ * databases created here are written, and everything started is removed, also on cancel and failure.
+ */
+export async function verifySquash(options: VerifyOptions): Promise<VerifyResult> {
+  const started = Date.now();
+  const result = await verifyOnce(options);
+  return { ...result, totalMs: Date.now() - started };
+}
+
+async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
+  const timings: VerifyResult['timings'] = {};
+  const emit = (e: VerifyEvent) => options.onEvent?.(e);
+  const signal = options.signal;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  const phase = async <T>(name: VerifyPhase, message: string, fn: () => Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw new VerifyCancelledError();
+    emit({ phase: name, status: 'begin', message });
+    const t = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = (timings[name] ?? 0) + (Date.now() - t);
+      emit({ phase: name, status: 'end', ms: Date.now() - t, message });
+    }
+  };
+
+  try {
+    const project = options.project;
+    if (!project.configPath) throw new Error('Verify needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
+    const python = options.python ?? findPython({ projectDir: project.here });
+    const chainLocations = options.chainVersionLocations ?? project.versionLocations;
+
+    const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
+      const [info, extensions] = await Promise.all([checkAlembic(python, signal), historyExtensions(chainLocations, project)]);
+      options.log?.(`Alembic ${info.alembic} (Python ${info.python}) with ${python}`);
+      const copy = await candidateLocations(options, chainLocations);
+      cleanups.push(() => copy.dispose());
+      const { server, choice } = await startServer({ ...options.provider, extensions, signal, log: options.log });
+      cleanups.push(() => server.dispose());
+      return { server, choice, copy, extensions };
+    });
+    if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
+
+    const newDatabase = async () => {
+      const db = await server.createDatabase();
+      cleanups.push(() => server.dropDatabase(db));
+      return db;
+    };
+    const run = (side: 'chain' | 'squash', db: ThrowawayDatabase, command: 'upgrade' | 'downgrade', target: string) =>
+      runAlembic(
+        {
+          python,
+          project: { configPath: project.configPath!, section: project.section || undefined },
+          databaseUrl: db.url,
+          versionLocations: side === 'chain' ? options.chainVersionLocations : copy.versionLocations,
+          envVarNames: options.urlEnvVars,
+          signal,
+          log: options.log,
+        },
+        { command, target },
+      ).catch((error: Error) => {
+        if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
+        throw new VerifyMigrationError(side, `${command} ${target}`, error);
+      });
+
+    const to = options.to ?? 'heads';
+    const [chainDb, squashDb] = await Promise.all([newDatabase(), newDatabase()]);
+    // Both sides run at once: they are independent databases, and the machine has more than one core.
+    await Promise.all([
+      phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
+      phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
+    ]);
+
+    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () =>
+      Promise.all([capture(server, chainDb, options.seedTables), capture(server, squashDb, options.seedTables)]),
+    );
+
+    const compared = await phase('compare', 'comparing schemas and seed data', async () => {
+      const schema = compareSchemas(chain.schema, squash.schema);
+      const data = compareData(chain.data, squash.data);
+      return { schema, data };
+    });
+
+    let downgrade: VerifyResult['downgrade'];
+    if (options.downgradeTo !== undefined) {
+      const target = options.downgradeTo;
+      downgrade = await phase('downgrade', `downgrading the squash to ${target} and comparing with the chain there`, async () => {
+        const parentDb = await newDatabase();
+        await Promise.all([run('squash', squashDb, 'downgrade', target), target === 'base' ? undefined : run('chain', parentDb, 'upgrade', target)]);
+        const [atParent, squashed] = await Promise.all([capture(server, parentDb, []), capture(server, squashDb, [])]);
+        return {
+          target,
+          schema: compareSchemas(atParent.schema, squashed.schema),
+          texts: { chain: renderSchemaText(atParent.schema), squash: renderSchemaText(squashed.schema) },
+        };
+      });
+    }
+
+    const equal = compared.schema.equal && compared.data.equal && (downgrade?.schema.equal ?? true);
+    return {
+      equal,
+      schema: compared.schema,
+      data: compared.data,
+      downgrade,
+      texts: { chain: renderSchemaText(chain.schema), squash: renderSchemaText(squash.schema) },
+      unifiedDiff: compared.schema.equal ? '' : unifiedDiff(chain.schema, squash.schema, { left: 'chain', right: 'squash' }),
+      timings,
+      totalMs: 0,
+      provider: { ...choice, description: server.description },
+    };
+  } catch (error) {
+    if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
+    throw error;
+  } finally {
+    // Newest first: databases, then the server, then the copied history.
+    emit({ phase: 'cleanup', status: 'begin', message: 'removing throwaway databases and server' });
+    const t = Date.now();
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
+    timings.cleanup = Date.now() - t;
+    emit({ phase: 'cleanup', status: 'end', ms: timings.cleanup });
+  }
+}
+
+interface Captured {
+  schema: SchemaSnapshot;
+  data: DataSnapshot;
+}
+
+async function capture(server: ThrowawayServer, db: ThrowawayDatabase, seedTables: string[] | undefined): Promise<Captured> {
+  const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.name });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    // Catalog and data first: the embedded back end's dump must come last on an instance.
+    const data = await captureData(client, { tables: seedTables });
+    const dumpText = await server.dumpSchema(db);
+    const schema = await captureSchema({ dumpText, client });
+    return { schema, data };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The candidate history in a temporary folder: the squash's edits applied to a copy, or given folders. */
+async function candidateLocations(options: VerifyOptions, chainLocations: string[]): Promise<VersionLocationsCopy> {
+  const candidate = options.candidate;
+  if (candidate.kind === 'versionLocations') {
+    return { versionLocations: candidate.versionLocations, root: '', toOriginal: (p) => p, toCopy: (p) => p, dispose: async () => undefined };
+  }
+  return copyVersionLocations({ versionLocations: chainLocations }, filesOf(candidate.edits));
+}
+
+/** FileEdit[] → the file contents of the candidate history (archived originals leave the history). */
+export function filesOf(edits: FileEdit[]): Map<string, string | null> {
+  const files = new Map<string, string | null>();
+  for (const e of edits) {
+    if (e.kind === 'create') files.set(e.path, e.text);
+    else if (e.kind === 'delete') files.set(e.path, null);
+    else if (e.kind === 'move') files.set(e.from, null);
+    else files.set(e.path, applyChanges(e.expectedText, e.changes));
+  }
+  return files;
+}
+
+async function historyExtensions(locations: string[], project: VerifyOptions['project']): Promise<string[]> {
+  const files = await listMigrationFiles({ ...project, versionLocations: locations });
+  const texts = await Promise.all(files.map((f) => fs.readFile(f, 'utf8').catch(() => '')));
+  return extensionsCreatedBy(texts);
+}
