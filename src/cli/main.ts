@@ -1,8 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { GraphError } from '../core/graph';
+import { AlembicUnavailableError, MigrationFailedError } from '../core/alembic';
+import { GraphError, NotSquashableError } from '../core/graph';
+import { ProviderUnavailableError } from '../core/postgres';
 import { ProjectPathNotFoundError } from '../core/project';
+import { NoJournalError, SquashError } from '../core/squash';
+import { GitRefError, VerifyCancelledError, VerifyMigrationError } from '../core/verify';
 import { checkCommand } from './commands/check';
 import { graphCommand } from './commands/graph';
+import { diffCommand, schemaCommand } from './commands/schema';
+import { squashCommand } from './commands/squash';
+import { verifyCommand } from './commands/verify';
+import { providerOptionSpec } from './providerArgs';
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
 
@@ -11,6 +19,14 @@ const USAGE = `alembic-squash — squash Alembic migrations on PostgreSQL, prove
 Usage:
   alembic-squash graph  [PATH] [--json]
   alembic-squash check  [PATH] [--json]
+  alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID]
+                        [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment]
+                        [--database-url URL] [--dry-run] [--json]
+  alembic-squash squash [PATH] --undo
+  alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR)
+                        [--provider auto|docker|local|pglite|url] [--database-url URL] [--python CMD] [--json]
+  alembic-squash schema [PATH] --at REV [--provider …]
+  alembic-squash diff   [PATH] REV_A REV_B [--provider …]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
 Exit codes: 0 ok, 1 problems or differences found, 2 usage or configuration error, 3 environment error.
@@ -24,6 +40,7 @@ interface Command {
 }
 
 const json = { type: 'boolean' } as const;
+const str = { type: 'string' } as const;
 
 const commands: Record<string, Command> = {
   graph: {
@@ -37,6 +54,59 @@ const commands: Record<string, Command> = {
     usage: 'alembic-squash check [PATH] [--json]',
     options: { json },
     run: (v, p, o) => checkCommand({ path: onePath(p), json: !!v.json }, o),
+  },
+  squash: {
+    summary:
+      'squash the range --from..--to into one revision (rendered from the project\'s template), rewire what follows, write atomically;\n' +
+      '--dry-run prints the plan, the new file and a diff of every edit; --undo restores the files of the last squash;\n' +
+      '--database-url reads that database\'s alembic_version (read-only) and says what it needs',
+    usage:
+      'alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--database-url URL] [--dry-run] [--json] | --undo',
+    options: {
+      json, from: str, to: str, strategy: str, 'revision-id': str, message: { type: 'string', short: 'm' }, 'dry-run': { type: 'boolean' },
+      archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' },
+    },
+    run: (v, p, o) =>
+      squashCommand(
+        {
+          path: onePath(p), from: v.from as string, to: v.to as string, strategy: v.strategy as string, revisionId: v['revision-id'] as string,
+          message: v.message as string, dryRun: !!v['dry-run'], json: !!v.json, archive: v.archive as string,
+          partialDowngrade: v['partial-downgrade'] as string, python: v.python as string, databaseUrl: v['database-url'] as string, undo: !!v.undo,
+        },
+        o,
+      ),
+  },
+  verify: {
+    summary:
+      'prove on a throwaway PostgreSQL that a squash gives the same schema, seed data and downgrade as the chain it replaces;\n' +
+      '--from/--to squashes in memory; --against-ref compares the working tree\'s history with the one at a git ref; --candidate DIR uses another versions folder.\n' +
+      'Back ends: docker (default when an engine answers), local PostgreSQL binaries, the embedded PGlite, or temp databases on --database-url.',
+    usage: 'alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR) [--provider auto|docker|local|pglite|url] [--database-url URL] [--docker-image IMG] [--pg-bin DIR] [--python CMD] [--seed-table T]… [--url-env NAME]… [--revision-id tip|new|ID] [--json]',
+    options: { json, from: str, to: str, 'against-ref': str, candidate: str, 'revision-id': str, 'seed-table': { type: 'string', multiple: true }, ...providerOptionSpec },
+    run: (v, p, o) =>
+      verifyCommand(
+        {
+          path: onePath(p), from: v.from as string, to: v.to as string, againstRef: v['against-ref'] as string, candidate: v.candidate as string,
+          revisionId: v['revision-id'] as string, seedTables: (v['seed-table'] as string[]) ?? [], json: !!v.json, values: v,
+        },
+        o,
+      ),
+  },
+  schema: {
+    summary: 'print the normalized schema the history gives at REV (built on a throwaway PostgreSQL)',
+    usage: 'alembic-squash schema [PATH] --at REV [--provider …] [--json]',
+    options: { json, at: str, ...providerOptionSpec },
+    run: (v, p, o) => schemaCommand({ path: onePath(p), at: v.at as string, json: !!v.json, values: v }, o),
+  },
+  diff: {
+    summary: 'compare the schemas of two revisions object by object (exit 1 when they differ)',
+    usage: 'alembic-squash diff [PATH] REV_A REV_B [--provider …] [--json]',
+    options: { json, ...providerOptionSpec },
+    run: (v, p, o) => {
+      const [first, ...rest] = p;
+      const hasPath = p.length === 3;
+      return diffCommand({ path: hasPath ? first! : '.', revisions: hasPath ? rest : p, json: !!v.json, values: v }, o);
+    },
   },
 };
 
@@ -80,10 +150,23 @@ function reportError(error: unknown, command: Command, o: Output): number {
     o.err(`alembic-squash: ${e.message}\nusage: ${command.usage}`);
     return ExitCode.usage;
   }
-  if (error instanceof ProjectPathNotFoundError || error instanceof GraphError) {
-    o.err(`${paint(o, 'red', 'error:')} ${e.message}`);
-    return ExitCode.usage;
+  const fail = (code: number, text = e.message) => {
+    o.err(`${paint(o, 'red', 'error:')} ${text}`);
+    return code;
+  };
+  if (error instanceof VerifyCancelledError) return fail(130);
+  if (error instanceof NotSquashableError) return fail(ExitCode.found);
+  if (error instanceof ProjectPathNotFoundError || error instanceof GraphError || error instanceof NoJournalError || error instanceof GitRefError) {
+    return fail(ExitCode.usage);
   }
+  if (error instanceof ProviderUnavailableError || error instanceof AlembicUnavailableError) return fail(ExitCode.environment);
+  if (error instanceof VerifyMigrationError) {
+    const cause = error.cause;
+    const detail = cause instanceof MigrationFailedError ? `\n\n${cause.traceback.trim()}` : '';
+    return fail(ExitCode.found, `${e.message}${detail}`);
+  }
+  if (error instanceof MigrationFailedError) return fail(ExitCode.found, `${e.message}\n\n${error.traceback.trim()}`);
+  if (error instanceof SquashError) return fail(ExitCode.found);
   if (typeof (error as { exitCode?: unknown }).exitCode === 'number') {
     o.err(`${paint(o, 'red', 'error:')} ${e.message}`);
     return (error as { exitCode: number }).exitCode;

@@ -70,7 +70,7 @@ function printGraph(o: Output, root: string, project: ProjectConfig, scripts: Sc
   const title = project.configPath ? relativeTo(root, project.configPath) : relativeTo(root, project.here);
   o.out(
     `${paint(o, 'bold', title)}${project.section && project.section !== 'alembic' ? ` [${project.section}]` : ''}  ` +
-      paint(o, 'gray', `${map.size} revisions, ${heads.length} head${heads.length === 1 ? '' : 's'}, ${map.bases.length} base${map.bases.length === 1 ? '' : 's'}`),
+      paint(o, 'gray', `${map.size} revision${map.size === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}, ${map.bases.length} base${map.bases.length === 1 ? '' : 's'}`),
   );
   if (map.size === 0) {
     o.out(paint(o, 'gray', '  (no revisions)'));

@@ -11,10 +11,14 @@ export interface FindPythonOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The interpreter to run the project's Alembic with: explicit, project venv, VIRTUAL_ENV, else python3. */
+/**
+ * The interpreter to run the project's Alembic with: explicit, `ALEMBIC_SQUASH_PYTHON`, the project's
+ * venv, VIRTUAL_ENV, else python3.
+ */
 export function findPython(options: FindPythonOptions = {}): string {
   if (options.python) return options.python;
   const env = options.env ?? process.env;
+  if (env.ALEMBIC_SQUASH_PYTHON) return env.ALEMBIC_SQUASH_PYTHON;
   const venvPython = (venv: string): string | undefined => {
     const candidates =
       process.platform === 'win32'

@@ -1,4 +1,4 @@
-import type { ProviderChoice, ProviderOptions } from '../postgres/types';
+import type { ProviderChoice, ProviderOptions, ThrowawayServer } from '../postgres/types';
 import type { DataDiff, SchemaDiff } from '../schema/types';
 import type { FileEdit } from '../squash/types';
 import type { ProjectConfig } from '../project/types';
@@ -37,6 +37,11 @@ export interface VerifyOptions {
   /** The project's interpreter (found with core/alembic's findPython when not given). */
   python?: string;
   provider: ProviderOptions;
+  /**
+   * A server already running (kept warm by an editor session or a benchmark) to use instead of
+   * starting one; it is not disposed, only the databases created on it are dropped.
+   */
+  server?: { server: ThrowawayServer; choice: ProviderChoice };
   candidate: VerifyCandidate;
   /** Version locations of the chain side; default: the project's own. */
   chainVersionLocations?: string[];

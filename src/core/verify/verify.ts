@@ -50,6 +50,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       options.log?.(`Alembic ${info.alembic} (Python ${info.python}) with ${python}`);
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
+      if (options.server) return { ...options.server, copy, extensions };
       const { server, choice } = await startServer({ ...options.provider, extensions, signal, log: options.log });
       cleanups.push(() => server.dispose());
       return { server, choice, copy, extensions };

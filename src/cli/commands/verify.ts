@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProjectConfig } from '../../core/project';
+import { ScriptDirectory } from '../../core/scripts';
+import { prepareSquash } from '../../core/squash';
+import {
+  detectSquashedRange,
+  verifySquash,
+  versionLocationsAtRef,
+  type VerifyCandidate,
+  type VerifyEvent,
+  type VerifyResult,
+} from '../../core/verify';
+import type { ObjectDifference, TableDataDifference } from '../../core/schema';
+import { ExitCode, UsageError } from '../errors';
+import { paint, type Output } from '../output';
+import { singleProject } from '../projects';
+import { cancelOnInterrupt, providerFrom, seconds } from '../providerArgs';
+import { pythonFor } from './squash';
+
+export interface VerifyArgs {
+  path: string;
+  from?: string;
+  to?: string;
+  againstRef?: string;
+  candidate?: string;
+  revisionId?: string;
+  seedTables: string[];
+  json: boolean;
+  values: Record<string, unknown>;
+}
+
+/** `alembic-squash verify`: exit 0 when the squash gives the same database, 1 when it does not. */
+export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number> {
+  const modes = [args.from || args.to ? 'range' : '', args.againstRef ? 'ref' : '', args.candidate ? 'candidate' : ''].filter(Boolean);
+  if (modes.length !== 1) throw new UsageError('verify needs exactly one of: --from REV --to REV, --against-ref GITREF, --candidate DIR');
+  if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
+  const provider = providerFrom(args.values);
+  const { project } = await singleProject(args.path);
+  const python = pythonFor(args.values.python as string | undefined, project.here);
+  const interrupt = cancelOnInterrupt();
+  const disposers: (() => Promise<unknown>)[] = [];
+  try {
+    const setup = await setUp(args, project, disposers);
+    const onEvent = (e: VerifyEvent) => {
+      if (args.json) return;
+      if (e.status === 'begin') o.progress(`${e.message ?? e.phase}…`);
+      else if (e.status === 'end') {
+        o.done();
+        o.err(`${paint(o, 'green', '✓')} ${(e.message ?? e.phase).padEnd(64)} ${paint(o, 'gray', seconds(e.ms))}`);
+      }
+    };
+    if (!args.json) o.err(paint(o, 'bold', `Verifying ${setup.title}`));
+    const result = await verifySquash({
+      project,
+      python,
+      provider,
+      candidate: setup.candidate,
+      chainVersionLocations: setup.chainVersionLocations,
+      to: setup.to,
+      downgradeTo: setup.downgradeTo,
+      seedTables: args.seedTables,
+      urlEnvVars: args.values['url-env'] as string[] | undefined,
+      signal: interrupt.signal,
+      onEvent,
+      log: process.env.ALEMBIC_SQUASH_VERBOSE ? (l) => o.err(paint(o, 'gray', l)) : undefined,
+    });
+    if (args.json) o.json(verifyJson(result, setup));
+    else printResult(o, result, setup);
+    return result.equal ? ExitCode.ok : ExitCode.found;
+  } finally {
+    interrupt.dispose();
+    for (const d of disposers.reverse()) await d().catch(() => undefined);
+  }
+}
+
+interface Setup {
+  title: string;
+  candidate: VerifyCandidate;
+  chainVersionLocations?: string[];
+  to: string;
+  downgradeTo?: string;
+  downgradeSkipped?: string;
+  members: string[];
+}
+
+async function setUp(args: VerifyArgs, project: ProjectConfig, disposers: (() => Promise<unknown>)[]): Promise<Setup> {
+  if (args.from && args.to) {
+    const python = pythonFor(args.values.python as string | undefined, project.here);
+    const prepared = await prepareSquash({ project, from: args.from, to: args.to, python, options: { revisionId: args.revisionId ?? 'tip' } });
+    const parents = prepared.plan.downRevisions;
+    const downgradeTo = parents.length === 0 ? 'base' : parents.length === 1 ? parents[0] : undefined;
+    return {
+      title: `the squash of ${prepared.plan.members.length} revisions (${args.from}..${args.to}) against the chain`,
+      candidate: { kind: 'edits', edits: prepared.edits },
+      to: 'heads',
+      downgradeTo,
+      downgradeSkipped: downgradeTo ? undefined : `the range has several parents (${parents.join(', ')})`,
+      members: prepared.plan.members.map((m) => m.revision),
+    };
+  }
+  let chainLocations = project.versionLocations;
+  let candidateLocations = project.versionLocations;
+  let title: string;
+  if (args.againstRef) {
+    const ref = await versionLocationsAtRef(project.versionLocations, args.againstRef);
+    disposers.push(() => ref.dispose());
+    chainLocations = ref.versionLocations;
+    title = `the working tree's history against ${args.againstRef}`;
+  } else {
+    const dir = path.resolve(args.candidate!);
+    if (!fs.existsSync(dir)) throw new UsageError(`--candidate ${args.candidate}: no such folder`);
+    candidateLocations = [dir];
+    title = `the history in ${args.candidate} against the project's`;
+  }
+  const [chain, candidate] = await Promise.all([
+    ScriptDirectory.load({ ...project, versionLocations: chainLocations }),
+    ScriptDirectory.load({ ...project, versionLocations: candidateLocations, recursiveVersionLocations: project.recursiveVersionLocations || !!args.candidate }),
+  ]);
+  const detected = detectSquashedRange(chain.map, candidate.map);
+  return {
+    title,
+    candidate: { kind: 'versionLocations', versionLocations: candidateLocations },
+    chainVersionLocations: chainLocations === project.versionLocations ? undefined : chainLocations,
+    to: 'heads',
+    downgradeTo: detected.downgradeTo,
+    downgradeSkipped: detected.reason,
+    members: detected.members,
+  };
+}
+
+function verifyJson(r: VerifyResult, setup: Setup) {
+  return {
+    equal: r.equal,
+    schema: r.schema,
+    data: r.data,
+    downgrade: r.downgrade ? { target: r.downgrade.target, equal: r.downgrade.schema.equal, differences: r.downgrade.schema.differences } : { skipped: setup.downgradeSkipped ?? 'not requested' },
+    members: setup.members,
+    unifiedDiff: r.unifiedDiff,
+    timings: r.timings,
+    totalMs: r.totalMs,
+    provider: r.provider,
+  };
+}
+
+function printResult(o: Output, r: VerifyResult, setup: Setup) {
+  o.out();
+  o.out(paint(o, 'gray', `on ${r.provider.description} — ${r.provider.reason}`));
+  if (r.equal) {
+    o.out(paint(o, 'green', `✓ equal: same schema (${countObjects(r)} objects), same seed data` + (r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : '')));
+    if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${setup.downgradeSkipped ?? 'not requested'}`));
+    o.out(paint(o, 'gray', `total ${seconds(r.totalMs)}`));
+    return;
+  }
+  printDifferences(o, 'Schema at the tip (chain ↔ squash)', r.schema.differences);
+  printData(o, r.data.differences);
+  if (r.downgrade && !r.downgrade.schema.equal) printDifferences(o, `After downgrading to ${r.downgrade.target} (chain ↔ squash)`, r.downgrade.schema.differences);
+  const n = r.schema.differences.length + r.data.differences.length + (r.downgrade?.schema.differences.length ?? 0);
+  o.out();
+  o.out(paint(o, 'red', `✗ different: ${n} difference(s)`) + paint(o, 'gray', `  (total ${seconds(r.totalMs)})`));
+}
+
+function countObjects(r: VerifyResult): number {
+  return r.texts.chain.split('\n').filter((l) => l.startsWith('-- ') && !l.startsWith('-- ====')).length;
+}
+
+export function printDifferences(o: Output, title: string, differences: ObjectDifference[]) {
+  if (!differences.length) return;
+  o.out();
+  o.out(paint(o, 'bold', `${title}: ${differences.length} difference(s)`));
+  for (const d of differences) {
+    const mark = d.change === 'added' ? paint(o, 'green', '+ only in squash') : d.change === 'removed' ? paint(o, 'red', '- only in chain ') : paint(o, 'yellow', '~ changed       ');
+    o.out(`  ${mark}  ${d.kind} ${paint(o, 'bold', d.name)}${d.detail ? `: ${d.detail}` : ''}`);
+    if (d.change === 'changed') {
+      if (d.left) o.out(indent(paint(o, 'red', 'chain:  ') + d.left));
+      if (d.right) o.out(indent(paint(o, 'green', 'squash: ') + d.right));
+    } else {
+      const text = d.left ?? d.right;
+      if (text) o.out(indent(text));
+    }
+  }
+}
+
+function printData(o: Output, differences: TableDataDifference[]) {
+  if (!differences.length) return;
+  o.out();
+  o.out(paint(o, 'bold', `Seed data: ${differences.length} table(s) differ`));
+  for (const d of differences) {
+    o.out(`  ${paint(o, 'yellow', '~')} ${paint(o, 'bold', d.table)}: ${d.detail} (chain ${d.leftCount} rows, squash ${d.rightCount})`);
+    for (const row of d.missing.examples) o.out(indent(paint(o, 'red', 'missing in squash: ') + JSON.stringify(row)));
+    for (const row of d.extra.examples) o.out(indent(paint(o, 'green', 'extra in squash:   ') + JSON.stringify(row)));
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
+}
+
