@@ -2,7 +2,7 @@
 // tests into dist/, and copies the WebAssembly files the bundles load at run time.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -28,13 +28,19 @@ const entries = [
   { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
-// Extension-host tests are bundled too: the host loads plain CommonJS.
+// Extension-host tests are bundled too: the host loads plain CommonJS. The mocha runner
+// (suite/*.ts) and every *.test.ts below test/extension/ become one file each under
+// dist/test/extension/, same relative path; launcher/ and run.ts run in plain Node instead.
 const extTests = join(root, 'test/extension');
 if (existsSync(extTests)) {
-  const files = readdirSync(extTests).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync(extTests, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(sep).join('/'))
+    .filter((f) => (f.startsWith('suite/') && f.endsWith('.ts')) || f.endsWith('.test.ts'))
+    .filter((f) => !f.startsWith('launcher/'));
   if (files.length) {
     entries.push({
       entryPoints: files.map((f) => join(extTests, f)),
+      outbase: extTests,
       outdir: join(dist, 'test/extension'),
       external: [...common.external, 'mocha'],
     });
