@@ -17,8 +17,8 @@ run "type check" npx tsc -p . --noEmit
 run "unit tests" npx mocha --config test/unit/.mocharc.json
 run "integration tests (real PostgreSQL, real Alembic)" npx mocha --config test/integration/.mocharc.json
 if [ $with_vscode = 1 ]; then
-  [ -f test/extension/run.mjs ] && run "extension tests (real VS Code host)" node test/extension/run.mjs
-  [ -f test/ui/.mocharc.json ] && run "UI tests (code-server + Chromium)" npx mocha --config test/ui/.mocharc.json
+  run "extension tests (real VS Code extension host in code-server)" node --import tsx test/extension/run.ts
+  run "UI tests (code-server + Chromium)" npx mocha --config test/ui/.mocharc.json
 fi
 
 node -e '
