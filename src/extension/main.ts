@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ServerConnection } from './client';
+import { registerCommands } from './commands';
+import { Config } from './config';
+import { ContextKeys, CommandIds } from './constants';
+import { Ctx, type LastSquash, type VerifyHook } from './ctx';
+import { ReviewDocuments } from './documents/review';
+import { Log } from './log';
+import { ProjectStore } from './state/projects';
+import { snapshotOf, type ProjectSnapshot } from './state/snapshot';
+import type { TreeSnapshotNode } from './views/revisionModel';
+import { RevisionsProvider, createRevisionsView } from './views/revisionsView';
+import { registerEmptySchemaDifferences } from './views/schemaDifferences';
+import { HeadStatus } from './views/statusBar';
+
+/** The API returned from activate(); tests await `ready` and events instead of sleeping. */
+export interface AlembicSquashApi {
+  /** Resolves when the first discovery of projects has finished. */
+  readonly ready: Promise<void>;
+  projects(): ProjectSnapshot[];
+  /** What the Revisions view shows, as plain data. */
+  revisionTree(): TreeSnapshotNode[];
+  /** Fires after a project's graph changed (file edits, creations, deletions, rediscovery). */
+  readonly onDidChangeGraph: vscode.Event<void>;
+  readonly onDidSquash: vscode.Event<LastSquash>;
+  readonly lastSquash: LastSquash | undefined;
+  readonly languageClient: LanguageClient | undefined;
+  /** The verify feature plugs "Verify Now" in here. */
+  setVerifyHook(hook: VerifyHook | undefined): void;
+  /** For features built on top (verify, schema documents). */
+  readonly ctx: Ctx;
+  /** The placeholder provider of the Schema Differences view; dispose it before registering the real one. */
+  readonly schemaDifferencesPlaceholder: vscode.Disposable;
+}
+
+export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
+  const started = Date.now();
+  const log = new Log();
+  const config = new Config();
+  const store = new ProjectStore(log);
+  const reviews = new ReviewDocuments();
+  const revisions = new RevisionsProvider(store);
+  const view = createRevisionsView(revisions);
+  const status = new HeadStatus(store);
+  const server = new ServerConnection(context, log);
+  const ctx = new Ctx(context, log, config, store, reviews, revisions, view);
+  const graphChanged = new vscode.EventEmitter<void>();
+  const schemaDifferences = registerEmptySchemaDifferences();
+  context.subscriptions.push(log, config, store, reviews, revisions, view, status, server, graphChanged, schemaDifferences, ...registerCommands(ctx));
+
+  // Graph updates come in bursts (a squash deletes and creates many files): one redraw per burst.
+  let redraw: NodeJS.Timeout | undefined;
+  context.subscriptions.push(
+    store.onDidChange(() => {
+      if (redraw) clearTimeout(redraw);
+      redraw = setTimeout(() => {
+        redraw = undefined;
+        revisions.rebuild();
+        status.update();
+        graphChanged.fire();
+        if (view.visible) void revealActive();
+      }, 50);
+    }),
+    { dispose: () => redraw && clearTimeout(redraw) },
+  );
+
+  const revealActive = () => vscode.commands.executeCommand(CommandIds.revealRevision);
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      if (view.visible) void revealActive();
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', ContextKeys.trusted, vscode.workspace.isTrusted);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('setContext', ContextKeys.trusted, true)));
+
+  // Discovery and the language server start after activate() has returned.
+  const ready = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => store.refresh())
+    .then(() => {
+      void server.start();
+    });
+  log.info(`activated in ${Date.now() - started} ms`);
+
+  return {
+    ready,
+    projects: () => store.all.map((s) => snapshotOf(s.scripts)),
+    revisionTree: () => revisions.snapshot(),
+    onDidChangeGraph: graphChanged.event,
+    onDidSquash: ctx.onDidSquash,
+    get lastSquash() {
+      return ctx.lastSquash;
+    },
+    get languageClient() {
+      return server.client;
+    },
+    setVerifyHook: (hook) => {
+      ctx.verifyHook = hook;
+    },
+    ctx,
+    schemaDifferencesPlaceholder: schemaDifferences,
+  };
+}
+
+export function deactivate(): void {}

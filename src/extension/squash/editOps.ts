@@ -1,0 +1,133 @@
+/**
+ * FileEdit[] (the squash engine's pure edits) → the operations of one WorkspaceEdit, with ranges
+ * as line/character positions and the label each entry shows in the refactor preview. No vscode:
+ * workspaceEdit.ts turns these into a vscode.WorkspaceEdit.
+ */
+import * as path from 'node:path';
+import { LineIndex } from '../../core/scripts';
+import { applyChanges, type FileEdit } from '../../core/squash';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export type EditOperation =
+  | { op: 'create'; path: string; text: string; label: string; description: string }
+  | { op: 'delete'; path: string; label: string; description: string }
+  | { op: 'rename'; from: string; to: string; label: string; description: string }
+  | { op: 'replace'; path: string; start: Position; end: Position; newText: string; label: string; description: string };
+
+/** Labels group the refactor preview's entries; one per kind of change. */
+export const Labels = {
+  create: 'New squashed revision',
+  archive: 'Replaced revisions (archived)',
+  delete: 'Replaced revisions (deleted)',
+  rewire: 'Revisions rewired to the new id',
+  rewrite: 'Tip rewritten in place',
+} as const;
+
+export function toOperations(edits: readonly FileEdit[], describe: (file: string) => string = (f) => path.basename(f)): EditOperation[] {
+  const ops: EditOperation[] = [];
+  for (const e of edits) {
+    switch (e.kind) {
+      case 'create':
+        ops.push({ op: 'create', path: e.path, text: e.text, label: Labels.create, description: describe(e.path) });
+        break;
+      case 'delete':
+        ops.push({ op: 'delete', path: e.path, label: Labels.delete, description: describe(e.path) });
+        break;
+      case 'move':
+        ops.push({ op: 'rename', from: e.from, to: e.to, label: Labels.archive, description: `${describe(e.from)} → ${describe(e.to)}` });
+        break;
+      case 'modify': {
+        const lines = new LineIndex(e.expectedText);
+        const whole = e.changes.length === 1 && e.changes[0]!.range.start === 0 && e.changes[0]!.range.end === e.expectedText.length;
+        for (const c of e.changes) {
+          ops.push({
+            op: 'replace',
+            path: e.path,
+            start: lines.position(c.range.start),
+            end: lines.position(c.range.end),
+            newText: c.newText,
+            label: whole ? Labels.rewrite : Labels.rewire,
+            description: describe(e.path),
+          });
+        }
+        break;
+      }
+    }
+  }
+  return ops;
+}
+
+/** Every file the squash reads or writes (sources of deletes/moves/modifies, targets of creates/moves). */
+export function involvedPaths(edits: readonly FileEdit[]): string[] {
+  const out = new Set<string>();
+  for (const e of edits) {
+    if (e.kind === 'move') {
+      out.add(e.from);
+      out.add(e.to);
+    } else out.add(e.path);
+  }
+  return [...out];
+}
+
+export interface Mismatch {
+  path: string;
+  reason: 'changed' | 'missing' | 'exists';
+}
+
+/**
+ * Files whose current text is not what the edits were planned from (or a create/move target that
+ * already exists). `read` returns the current text (editor buffer or disk), undefined when absent.
+ */
+export function checkExpected(edits: readonly FileEdit[], read: (file: string) => string | undefined): Mismatch[] {
+  const out: Mismatch[] = [];
+  const createdHere = new Set<string>();
+  for (const e of edits) {
+    const source = e.kind === 'move' ? e.from : e.path;
+    if (e.kind === 'create') {
+      if (read(e.path) !== undefined) out.push({ path: e.path, reason: 'exists' });
+      createdHere.add(e.path);
+      continue;
+    }
+    const text = read(source);
+    if (text === undefined) out.push({ path: source, reason: 'missing' });
+    else if (text !== e.expectedText) out.push({ path: source, reason: 'changed' });
+    if (e.kind === 'move' && read(e.to) !== undefined) out.push({ path: e.to, reason: 'exists' });
+  }
+  return out;
+}
+
+/**
+ * The edits that undo what was actually applied (the user may have unticked entries in the preview):
+ * each step is reversed only when the disk shows it happened and nothing changed it since.
+ */
+export function inverseEdits(edits: readonly FileEdit[], read: (file: string) => string | undefined): FileEdit[] {
+  const out: FileEdit[] = [];
+  for (const e of [...edits].reverse()) {
+    switch (e.kind) {
+      case 'create': {
+        const now = read(e.path);
+        if (now === e.text) out.push({ kind: 'delete', path: e.path, expectedText: e.text });
+        break;
+      }
+      case 'delete':
+        if (read(e.path) === undefined) out.push({ kind: 'create', path: e.path, text: e.expectedText });
+        break;
+      case 'move':
+        if (read(e.from) === undefined && read(e.to) === e.expectedText) out.push({ kind: 'move', from: e.to, to: e.from, expectedText: e.expectedText });
+        break;
+      case 'modify': {
+        const applied = applyChanges(e.expectedText, e.changes);
+        const now = read(e.path);
+        if (now === applied && applied !== e.expectedText) {
+          out.push({ kind: 'modify', path: e.path, expectedText: applied, changes: [{ range: { start: 0, end: applied.length }, newText: e.expectedText }] });
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}

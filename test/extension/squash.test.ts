@@ -1,0 +1,165 @@
+// Squash from the palette command with a fixture range given as arguments, files on disk, undo.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import manifest from '../../package.json';
+import type { AlembicSquashApi } from '../../src/extension/main';
+import type { SquashOutcome } from '../../src/extension/squash/flow';
+
+const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
+const versions = path.join(workspace, 'migrations/versions');
+const configPath = path.join(workspace, 'alembic.ini');
+
+async function api(): Promise<AlembicSquashApi> {
+  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+function versionsOnDisk(): Map<string, string> {
+  return new Map(
+    fs
+      .readdirSync(versions)
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => [f, fs.readFileSync(path.join(versions, f), 'utf8')]),
+  );
+}
+
+/** Resolves once the graph satisfies `test` (checked now and after every change). */
+function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
+  if (test()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const sub = a.onDidChangeGraph(() => {
+      if (!test()) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+const ids = (a: AlembicSquashApi) => a.projects()[0]!.revisions.map((r) => r.revision).sort().join();
+
+describe('squash from the command palette', () => {
+  let original: Map<string, string>;
+  let originalIds: string;
+  before(async () => {
+    const a = await api();
+    original = versionsOnDisk();
+    originalIds = ids(a);
+  });
+
+  it('squashes 8a4e..e91a with a new id: one new file, the four replaced gone, the head rewired', async () => {
+    const a = await api();
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+      configPath,
+      from: '8a4e6b2c9f31',
+      to: 'e91a4d6c0b27',
+      revisionId: 'new',
+      message: 'teams and users',
+      interactive: false,
+    });
+    assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+    const newId = outcome!.newRevision!;
+    assert.notEqual(newId, 'e91a4d6c0b27');
+
+    const disk = versionsOnDisk();
+    for (const gone of ['8a4e6b2c9f31', 'c2d9e1f4a5b6', '5b7f0c3d2e84', 'e91a4d6c0b27']) {
+      assert.ok(![...disk.keys()].some((f) => f.startsWith(gone)), `${gone} should be deleted`);
+    }
+    const created = [...disk].find(([f]) => f.startsWith(newId));
+    assert.ok(created, `no file for ${newId} among ${[...disk.keys()].join(', ')}`);
+    assert.ok(created[1].includes(`revision = '${newId}'`));
+    assert.ok(created[1].includes("down_revision = '3f1c2a9b7d10'"));
+    const head = [...disk].find(([f]) => f.startsWith('0d3b8f5a61c9'))!;
+    assert.ok(head[1].includes(`down_revision = '${newId}'`), head[1]);
+
+    await graphWhere(a, () => a.projects()[0]!.revisions.length === 3);
+    assert.deepEqual(a.projects()[0]!.heads, ['0d3b8f5a61c9']);
+    assert.deepEqual(a.revisionTree().map((n) => n.revision), ['0d3b8f5a61c9', newId, '3f1c2a9b7d10']);
+    assert.equal(a.lastSquash?.applied, true);
+  });
+
+  it('undoes the squash: every file back as it was', async () => {
+    const a = await api();
+    const result = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+    assert.equal(result?.undone, true);
+    assert.deepEqual(versionsOnDisk(), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+    assert.deepEqual(a.projects()[0]!.heads, ['0d3b8f5a61c9']);
+  });
+
+  it('squashes the whole history from the explorer command on the versions folder, keeping the tip id', async () => {
+    const a = await api();
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashFolder', vscode.Uri.file(versions), {
+      from: 'base',
+      to: 'head',
+      interactive: false,
+    });
+    assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+    assert.equal(outcome!.newRevision, '0d3b8f5a61c9');
+    const disk = versionsOnDisk();
+    assert.equal(disk.size, 1, [...disk.keys()].join(', '));
+    const [text] = [...disk.values()];
+    assert.ok(text!.includes("revision = '0d3b8f5a61c9'") && text!.includes('down_revision = None'), text);
+    await graphWhere(a, () => a.projects()[0]!.revisions.length === 1);
+
+    const undone = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+    assert.equal(undone?.undone, true);
+    assert.deepEqual(versionsOnDisk(), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+
+  it('squashes base..c2d9 from the code lens arguments (Squash Up to Here), then undoes it', async () => {
+    const a = await api();
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashUpToHere', {
+      configPath,
+      here: workspace,
+      revision: 'c2d9e1f4a5b6',
+      interactive: false,
+    });
+    assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+    await graphWhere(a, () => a.projects()[0]!.revisions.length === 4);
+    const squashed = a.projects()[0]!.revisions.find((r) => r.revision === 'c2d9e1f4a5b6')!;
+    assert.deepEqual(squashed.downRevisions, []);
+    assert.deepEqual(a.projects()[0]!.revisions.find((r) => r.revision === '5b7f0c3d2e84')!.downRevisions, ['c2d9e1f4a5b6']);
+    const undone = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+    assert.equal(undone?.undone, true);
+    assert.deepEqual(versionsOnDisk(), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+
+  it('refuses a range that is not one and writes nothing', async () => {
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+      configPath,
+      from: '0d3b8f5a61c9',
+      to: 'e91a4d6c0b27',
+      interactive: false,
+    });
+    assert.equal(outcome?.status, 'refused');
+    assert.ok(outcome!.reasons!.some((r) => r.includes('0d3b8f5a61c9')), JSON.stringify(outcome));
+    assert.deepEqual(versionsOnDisk(), original);
+  });
+
+  it('refuses while a file involved has unsaved changes, naming it', async () => {
+    const file = path.join(versions, [...original.keys()].find((f) => f.startsWith('c2d9e1f4a5b6'))!);
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n# note\n'));
+    try {
+      const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+        configPath,
+        from: 'base',
+        to: 'head',
+        interactive: false,
+      });
+      assert.equal(outcome?.status, 'refused');
+      assert.ok(outcome!.reasons!.some((r) => r.includes(path.basename(file))), JSON.stringify(outcome));
+      assert.deepEqual(versionsOnDisk(), original);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+});
