@@ -1,17 +1,19 @@
 /**
  * Graph build speed (issue: Foundation). Prints, for synthetic projects of 1,000 and 5,000 revisions
  * (linear and with branches/merges):
- *  - cold: first ScriptDirectory.load (list files, read, header parse, RevisionMap, heads) in a fresh process;
- *  - warm: the same load again in that process;
- *  - incremental: one file's text changed → ScriptDirectory.update + heads;
- *  - CLI: whole process `node dist/cli.js graph --json`, vs `/usr/bin/python3 -m alembic heads`.
- * Medians of several runs. Run with `npm run bench` (builds first).
+ *  - cold: first ScriptDirectory.load (list files, read, header parse, RevisionMap, heads) in a fresh
+ *    process, without the header cache;
+ *  - cached: the same first load in a fresh process with the header cache filled by an earlier run;
+ *  - warm: the load again in the same process (JIT warm, no cache);
+ *  - incremental: one file's text changed → ScriptDirectory.update + heads + graph problems;
+ *  - CLI: whole process `node dist/cli.js graph --json` (cache filled), vs `/usr/bin/python3 -m alembic heads`.
+ * Medians of several runs. Run with `npm run bench graph` (builds first).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadProject } from '../src/core/project';
-import { ScriptDirectory } from '../src/core/scripts';
+import { HeaderCache, ScriptDirectory } from '../src/core/scripts';
 import { writeSyntheticProject } from './synthetic';
 
 const root = path.join(__dirname, '.data');
@@ -19,12 +21,14 @@ const repo = path.join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-async function inProcess(dir: string) {
+async function inProcess(dir: string, cached: boolean) {
   const project = loadProject(dir);
+  const cache = cached ? HeaderCache.open(dir, path.join(root, 'cache')) : undefined;
   const t0 = performance.now();
-  const scripts = await ScriptDirectory.load(project);
+  const scripts = await ScriptDirectory.load(project, { cache });
   void scripts.map.heads;
   const cold = performance.now() - t0;
+  if (cached) return { cold };
   const warm: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -59,28 +63,35 @@ function timeCommand(cmd: string, args: string[], runs: number): number {
 
 async function main() {
   if (process.argv[2] === '--child') {
-    console.log(JSON.stringify(await inProcess(process.argv[3]!)));
+    console.log(JSON.stringify(await inProcess(process.argv[3]!, process.argv[4] === 'cached')));
     return;
   }
-  console.log('Graph build (median; cold = first load in a fresh process)');
-  console.log('project            cold       warm       incr.     CLI graph   alembic heads   ratio');
+  console.log('Graph build (medians; cold/cached = first load in a fresh process, without / with the header cache)');
+  console.log('project            cold     cached       warm      incr.   CLI graph  alembic heads  ratio');
   for (const count of [1000, 5000]) {
     for (const branchy of [false, true]) {
       const dir = writeSyntheticProject(root, count, branchy);
-      const colds: number[] = [];
-      let last: any;
-      for (let i = 0; i < 3; i++) {
-        const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir], { encoding: 'utf8', cwd: repo });
+      const child = (mode: string) => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir, mode], { encoding: 'utf8', cwd: repo });
         if (r.status !== 0) throw new Error(r.stderr);
-        last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+        return JSON.parse(r.stdout.trim().split('\n').pop()!);
+      };
+      const colds: number[] = [];
+      const cachedColds: number[] = [];
+      let last: any;
+      child('cached'); // fills the cache
+      for (let i = 0; i < 3; i++) {
+        last = child('plain');
         colds.push(last.cold);
+        cachedColds.push(child('cached').cold);
       }
+      timeCommand(process.execPath, [path.join(repo, 'dist/cli.js'), 'graph', dir, '--json'], 1); // fills the CLI's cache
       const cli = timeCommand(process.execPath, [path.join(repo, 'dist/cli.js'), 'graph', dir, '--json'], 5);
       const alembic = timeCommand('/usr/bin/python3', ['-m', 'alembic', '-c', path.join(dir, 'alembic.ini'), 'heads'], 3);
       console.log(
         `${(branchy ? 'branchy-' : 'linear-') + count}`.padEnd(18) +
-          ms(median(colds)).padStart(9) + ms(last.warm).padStart(11) + ms(last.incremental).padStart(10) +
-          ms(cli).padStart(12) + ms(alembic).padStart(15) + `${(alembic / cli).toFixed(1)}×`.padStart(8),
+          ms(median(colds)).padStart(9) + ms(median(cachedColds)).padStart(11) + ms(last.warm).padStart(11) + ms(last.incremental).padStart(10) +
+          ms(cli).padStart(12) + ms(alembic).padStart(15) + `${(alembic / cli).toFixed(1)}×`.padStart(7),
       );
     }
   }

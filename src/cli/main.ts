@@ -1,16 +1,17 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AlembicUnavailableError, MigrationFailedError } from '../core/alembic';
 import { GraphError, NotSquashableError } from '../core/graph';
-import { ProviderUnavailableError } from '../core/postgres';
 import { ProjectPathNotFoundError } from '../core/project';
-import { NoJournalError, SquashError } from '../core/squash';
-import { GitRefError, VerifyCancelledError, VerifyMigrationError } from '../core/verify';
-import { checkCommand } from './commands/check';
-import { graphCommand } from './commands/graph';
-import { diffCommand, schemaCommand } from './commands/schema';
-import { squashCommand } from './commands/squash';
-import { verifyCommand } from './commands/verify';
 import { providerOptionSpec } from './providerArgs';
+
+// Commands are loaded when run: `graph` on a large project must not pay for PostgreSQL, the SQL parser
+// and the squash engine at start-up.
+const load = {
+  graph: () => require('./commands/graph') as typeof import('./commands/graph'),
+  check: () => require('./commands/check') as typeof import('./commands/check'),
+  squash: () => require('./commands/squash') as typeof import('./commands/squash'),
+  verify: () => require('./commands/verify') as typeof import('./commands/verify'),
+  schema: () => require('./commands/schema') as typeof import('./commands/schema'),
+};
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
 
@@ -47,13 +48,13 @@ const commands: Record<string, Command> = {
     summary: 'draw the revision graph',
     usage: 'alembic-squash graph [PATH] [--json]',
     options: { json },
-    run: (v, p, o) => graphCommand({ path: onePath(p), json: !!v.json }, o),
+    run: (v, p, o) => load.graph().graphCommand({ path: onePath(p), json: !!v.json }, o),
   },
   check: {
     summary: 'report problems in migration files and the graph',
     usage: 'alembic-squash check [PATH] [--json]',
     options: { json },
-    run: (v, p, o) => checkCommand({ path: onePath(p), json: !!v.json }, o),
+    run: (v, p, o) => load.check().checkCommand({ path: onePath(p), json: !!v.json }, o),
   },
   squash: {
     summary:
@@ -67,7 +68,7 @@ const commands: Record<string, Command> = {
       archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' },
     },
     run: (v, p, o) =>
-      squashCommand(
+      load.squash().squashCommand(
         {
           path: onePath(p), from: v.from as string, to: v.to as string, strategy: v.strategy as string, revisionId: v['revision-id'] as string,
           message: v.message as string, dryRun: !!v['dry-run'], json: !!v.json, archive: v.archive as string,
@@ -84,7 +85,7 @@ const commands: Record<string, Command> = {
     usage: 'alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR) [--provider auto|docker|local|pglite|url] [--database-url URL] [--docker-image IMG] [--pg-bin DIR] [--python CMD] [--seed-table T]… [--url-env NAME]… [--revision-id tip|new|ID] [--json]',
     options: { json, from: str, to: str, 'against-ref': str, candidate: str, 'revision-id': str, 'seed-table': { type: 'string', multiple: true }, ...providerOptionSpec },
     run: (v, p, o) =>
-      verifyCommand(
+      load.verify().verifyCommand(
         {
           path: onePath(p), from: v.from as string, to: v.to as string, againstRef: v['against-ref'] as string, candidate: v.candidate as string,
           revisionId: v['revision-id'] as string, seedTables: (v['seed-table'] as string[]) ?? [], json: !!v.json, values: v,
@@ -96,7 +97,7 @@ const commands: Record<string, Command> = {
     summary: 'print the normalized schema the history gives at REV (built on a throwaway PostgreSQL)',
     usage: 'alembic-squash schema [PATH] --at REV [--provider …] [--json]',
     options: { json, at: str, ...providerOptionSpec },
-    run: (v, p, o) => schemaCommand({ path: onePath(p), at: v.at as string, json: !!v.json, values: v }, o),
+    run: (v, p, o) => load.schema().schemaCommand({ path: onePath(p), at: v.at as string, json: !!v.json, values: v }, o),
   },
   diff: {
     summary: 'compare the schemas of two revisions object by object (exit 1 when they differ)',
@@ -105,7 +106,7 @@ const commands: Record<string, Command> = {
     run: (v, p, o) => {
       const [first, ...rest] = p;
       const hasPath = p.length === 3;
-      return diffCommand({ path: hasPath ? first! : '.', revisions: hasPath ? rest : p, json: !!v.json, values: v }, o);
+      return load.schema().diffCommand({ path: hasPath ? first! : '.', revisions: hasPath ? rest : p, json: !!v.json, values: v }, o);
     },
   },
 };
@@ -154,6 +155,11 @@ function reportError(error: unknown, command: Command, o: Output): number {
     o.err(`${paint(o, 'red', 'error:')} ${text}`);
     return code;
   };
+  // The error classes of the heavier layers are loaded only on this path.
+  const { AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
+  const { ProviderUnavailableError } = require('../core/postgres') as typeof import('../core/postgres');
+  const { NoJournalError, SquashError } = require('../core/squash') as typeof import('../core/squash');
+  const { GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
   if (error instanceof VerifyCancelledError) return fail(130);
   if (error instanceof NotSquashableError) return fail(ExitCode.found);
   if (error instanceof ProjectPathNotFoundError || error instanceof GraphError || error instanceof NoJournalError || error instanceof GitRefError) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjects, loadProject, type ProjectConfig } from '../core/project';
-import { ScriptDirectory, type LoadOptions } from '../core/scripts';
+import { HeaderCache, ScriptDirectory, type LoadOptions } from '../core/scripts';
 
 /**
  * The projects a PATH names (DESIGN.md: an alembic.ini, a pyproject.toml, a folder holding one, or a
@@ -33,8 +33,11 @@ export async function singleProject(input: string): Promise<{ root: string; proj
   return { root, project: projects[0]! };
 }
 
-export async function loadScripts(project: ProjectConfig, options?: LoadOptions): Promise<ScriptDirectory> {
-  return ScriptDirectory.load(project, options);
+/** Header-only loads reuse earlier parses of unchanged files (ALEMBIC_SQUASH_NO_CACHE=1 turns that off). */
+export async function loadScripts(project: ProjectConfig, options: LoadOptions = {}): Promise<ScriptDirectory> {
+  const useCache = !options.full && !process.env.ALEMBIC_SQUASH_NO_CACHE;
+  const key = [project.configPath ?? project.here, project.section, ...project.versionLocations].join('\n');
+  return ScriptDirectory.load(project, { ...options, cache: useCache ? HeaderCache.open(key) : undefined });
 }
 
 export function relativeTo(root: string, file: string): string {

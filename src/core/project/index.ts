@@ -2,5 +2,5 @@ export type { ConfigKind, FindProjectsOptions, LoadProjectOptions, PostWriteHook
 export { ProjectPathNotFoundError } from './errors';
 export { findProjects } from './find';
 export { loadProject } from './load';
-export { listMigrationFiles, isVersionLocation, versionLocationOf } from './files';
+export { listMigrationFiles, listMigrationFilesSync, isVersionLocation, versionLocationOf } from './files';
 export { parseIni, IniFile, type IniOption, type IniSection, type IniParseResult } from './ini';

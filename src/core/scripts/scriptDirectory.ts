@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type { Problem, TextRange } from '../common/problem';
 import { RevisionMap, type GraphProblem, type Revision } from '../graph';
 import { parseHeader, parseMigration, type MigrationFile } from '../parse';
-import { listMigrationFiles, type ProjectConfig } from '../project';
+import { listMigrationFilesSync, type ProjectConfig } from '../project';
+import type { HeaderCache } from './headerCache';
 import { LineIndex } from './lines';
 
 /** One file of a version location, as read from disk or from an editor buffer. */
@@ -29,6 +30,8 @@ export interface LoadOptions {
   full?: boolean;
   /** Texts that win over the disk (unsaved editor buffers). */
   overlays?: ReadonlyMap<string, string>;
+  /** Reuse header parses of unchanged files from earlier runs (header-only loads; the CLI uses it). */
+  cache?: HeaderCache;
 }
 
 /**
@@ -43,14 +46,26 @@ export class ScriptDirectory {
 
   static async load(project: ProjectConfig, options: LoadOptions = {}): Promise<ScriptDirectory> {
     const dir = new ScriptDirectory(project, !!options.full);
-    const paths = await listMigrationFiles(project);
-    const texts = await Promise.all(
-      paths.map(async (p) => options.overlays?.get(p) ?? (await fs.promises.readFile(p, 'utf8').catch(() => undefined))),
-    );
-    paths.forEach((p, i) => {
-      const text = texts[i];
-      if (text !== undefined) dir.update(p, text);
-    });
+    const cache = options.full ? undefined : options.cache;
+    // Synchronous reads on purpose: for hundreds of small files they are ~10× faster than a promise each.
+    for (const p of listMigrationFilesSync(project)) {
+      const overlay = options.overlays?.get(p);
+      if (overlay !== undefined) {
+        dir.update(p, overlay);
+        continue;
+      }
+      const stat = cache ? statOf(p) : undefined;
+      const cached = stat && cache!.get(p, stat);
+      if (cached) {
+        dir.adopt(p, cached);
+        continue;
+      }
+      const text = readText(p);
+      if (text === undefined) continue;
+      const file = dir.update(p, text);
+      if (stat && file) cache!.set(p, stat, file.migration);
+    }
+    cache?.save();
     return dir;
   }
 
@@ -70,11 +85,27 @@ export class ScriptDirectory {
     return file;
   }
 
+  /** A file whose header parse came from the cache: its text is read only if someone asks for it. */
+  private adopt(path: string, migration: MigrationFile): void {
+    let text: string | undefined;
+    const file: ScriptFile = {
+      path,
+      migration,
+      full: false,
+      get text() {
+        return (text ??= readText(path) ?? '');
+      },
+    };
+    this.byPath.set(path, file);
+    this.map.update(path, toRevision(path, migration));
+  }
+
   /** The file at `path`, fully parsed (parsed again on first request when loaded header-only). */
   fullFile(path: string): ScriptFile | undefined {
     const file = this.byPath.get(path);
     if (!file || file.full) return file;
-    const full: ScriptFile = { ...file, migration: parseMigration(file.text), full: true };
+    const text = file.text;
+    const full: ScriptFile = { path, text, migration: parseMigration(text), full: true };
     this.byPath.set(path, full);
     return full;
   }
@@ -143,6 +174,22 @@ export function graphProblemRange(m: MigrationFile, p: GraphProblem): TextRange 
     if (i >= 0 && assignment.itemRanges[i]) return assignment.itemRanges[i]!;
   }
   return assignment.valueRange;
+}
+
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function locate(file: ScriptFile, p: Problem, range: TextRange): LocatedProblem {
