@@ -30,7 +30,8 @@ export interface RenderSquashInput {
   python?: string;
 }
 
-const DEFAULT_TEMPLATE = '${upgrades if upgrades else "pass"}';
+/** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
+const DEFAULT_TEMPLATE = '    ${upgrades if upgrades else "pass"}\n    ${downgrades if downgrades else "pass"}';
 
 function header(revision: string, message: string): string {
   return `# --- ${revision}: ${message.replace(/\s+/g, ' ').trim()} ---`;

@@ -137,3 +137,21 @@ describe('squash naming and SQL classification', () => {
     assert.equal(classifySql('this is not sql'), 'raw-sql-unknown');
   });
 });
+
+describe('renderSquash without a project template', () => {
+  it('indents the merged bodies as Alembic\'s default template does, so the file parses', async () => {
+    const { loadFixture, FIXTURES } = await import('./support');
+    const { planSquash, renderSquash } = await import('../../../src/core/squash');
+    const { parseMigration } = await import('../../../src/core/parse');
+    const path = await import('node:path');
+    const loaded = await loadFixture(path.join(FIXTURES, 'linear'));
+    const order = loaded.map.topologicalOrder();
+    const plan = planSquash({ map: loaded.map, files: loaded.files, from: order[1]!, to: order[4]!, options: { revisionId: 'new' } });
+    const r = await renderSquash({ plan, files: loaded.files });
+    const parsed = parseMigration(r.text);
+    const { strict: assert } = await import('node:assert');
+    assert.deepEqual(parsed.problems.filter((p) => p.code === 'syntax-error'), []);
+    assert.equal(r.renderedWith, 'builtin');
+    assert.match(r.text, /\ndef upgrade\(\) -> None:\n    # --- /);
+  });
+});
