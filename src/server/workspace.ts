@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findProjects, versionLocationOf, type ProjectConfig } from '../core/project';
+import { ScriptDirectory, type ScriptFile } from '../core/scripts';
+
+/** One Alembic project the server keeps current: its configuration and its files' graph. */
+export interface ProjectState {
+  project: ProjectConfig;
+  scripts: ScriptDirectory;
+  /** The workspace folder it was found in. */
+  folder: string;
+}
+
+/** Where a file sits: its project and its parsed contents. */
+export interface FileContext {
+  state: ProjectState;
+  file: ScriptFile;
+}
+
+const CONFIG_NAMES = new Set(['alembic.ini', 'pyproject.toml']);
+
+/**
+ * The projects of the workspace folders and the open buffers, which win over the disk. Every
+ * mutation returns the projects it touched, so diagnostics are recomputed only there.
+ */
+export class Workspace {
+  private readonly folders = new Map<string, ProjectState[]>();
+  /** Open editor buffers by path. */
+  private readonly buffers = new Map<string, string>();
+
+  get projects(): ProjectState[] {
+    return [...this.folders.values()].flat();
+  }
+
+  /** (Re)discovers the projects below `folder`; open buffers are kept as overlays. */
+  async loadFolder(folder: string): Promise<ProjectState[]> {
+    const projects = await findProjects(folder).catch(() => [] as ProjectConfig[]);
+    const states = await Promise.all(
+      projects.map(async (project) => {
+        const scripts = await ScriptDirectory.load(project, { overlays: this.buffers });
+        const state: ProjectState = { project, scripts, folder };
+        for (const p of this.buffers.keys()) if (scripts.file(p)) scripts.fullFile(p);
+        return state;
+      }),
+    );
+    const previous = this.folders.get(folder) ?? [];
+    this.folders.set(folder, states);
+    return [...previous, ...states];
+  }
+
+  removeFolder(folder: string): ProjectState[] {
+    const previous = this.folders.get(folder) ?? [];
+    this.folders.delete(folder);
+    return previous;
+  }
+
+  get workspaceFolders(): string[] {
+    return [...this.folders.keys()];
+  }
+
+  /** The projects whose version locations hold `file`. */
+  projectsOf(file: string): ProjectState[] {
+    return this.projects.filter((s) => versionLocationOf(s.project, file) !== undefined);
+  }
+
+  /** The first project holding `file`, with the file fully parsed (bodies too), if it is a migration file. */
+  context(file: string): FileContext | undefined {
+    for (const state of this.projectsOf(file)) {
+      const parsed = state.scripts.fullFile(file);
+      if (parsed) return { state, file: parsed };
+    }
+    return undefined;
+  }
+
+  isOpen(file: string): boolean {
+    return this.buffers.has(file);
+  }
+
+  /** An editor opened or changed `file`. */
+  setBuffer(file: string, text: string): ProjectState[] {
+    this.buffers.set(file, text);
+    return this.apply(file, text, true);
+  }
+
+  /** The editor closed `file`: the disk is the truth again. */
+  closeBuffer(file: string): ProjectState[] {
+    if (!this.buffers.delete(file)) return [];
+    return this.apply(file, readText(file), false);
+  }
+
+  /** A watched file changed on disk. Config files reload their folder; open buffers keep winning. */
+  async diskChanged(file: string): Promise<ProjectState[]> {
+    if (CONFIG_NAMES.has(path.basename(file))) {
+      const folders = this.workspaceFolders.filter((f) => isInside(file, f));
+      const touched = await Promise.all(folders.map((f) => this.loadFolder(f)));
+      return touched.flat();
+    }
+    if (!file.endsWith('.py') || this.buffers.has(file)) return [];
+    return this.apply(file, readText(file), false);
+  }
+
+  private apply(file: string, text: string | undefined, full: boolean): ProjectState[] {
+    const touched = this.projectsOf(file);
+    for (const state of touched) {
+      state.scripts.update(file, text);
+      // Open files get the whole-file parse, so syntax errors below the header show too.
+      if (full && text !== undefined) state.scripts.fullFile(file);
+    }
+    return touched;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
