@@ -4,7 +4,7 @@ import { runAlembic } from '../alembic';
 import type { ProjectConfig } from '../project';
 import { formatFileName, newRevisionId } from '../squash';
 // The built-in rendering of Alembic's generic template lives with the squash renderer.
-import { pythonDateString, renderBuiltinTemplate, revAsScalar, type TemplateVariables } from '../squash/template';
+import { pythonDateString, renderBuiltinTemplate, revAsScalar, type TemplateVariables } from '../squash';
 
 export interface MergeRevisionInput {
   project: ProjectConfig;

@@ -81,8 +81,17 @@ export class ScriptDirectory {
     const migration = this.fullParse ? parseMigration(text) : parseHeader(text);
     const file: ScriptFile = { path, text, migration, full: this.fullParse };
     this.byPath.set(path, file);
-    this.map.update(path, toRevision(path, migration));
+    const revision = toRevision(path, migration);
+    // An edit that leaves the header alone (most keystrokes) must not make the graph recompute anything.
+    const current = this.currentRevision(path);
+    this.map.update(path, current && sameRevision(current, revision) ? current : revision);
     return file;
+  }
+
+  private currentRevision(path: string): Revision | undefined {
+    const file = this.byPath.get(path);
+    const id = file?.migration.revision;
+    return id === undefined ? undefined : this.map.claimants(id).find((e) => e.path === path)?.revision;
   }
 
   /** A file whose header parse came from the cache: its text is read only if someone asks for it. */
@@ -149,6 +158,20 @@ export class ScriptDirectory {
     }
     return out.sort((a, b) => (a.path === b.path ? a.range.start - b.range.start : a.path < b.path ? -1 : 1));
   }
+}
+
+function sameRevision(a: Revision, b: Revision | undefined): boolean {
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    !!b &&
+    a.revision === b.revision &&
+    a.path === b.path &&
+    a.message === b.message &&
+    a.createDate === b.createDate &&
+    same(a.downRevisions, b.downRevisions) &&
+    same(a.dependencies, b.dependencies) &&
+    same(a.branchLabels, b.branchLabels)
+  );
 }
 
 export function toRevision(path: string, m: MigrationFile): Revision | undefined {

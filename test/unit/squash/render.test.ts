@@ -149,7 +149,6 @@ describe('renderSquash without a project template', () => {
     const plan = planSquash({ map: loaded.map, files: loaded.files, from: order[1]!, to: order[4]!, options: { revisionId: 'new' } });
     const r = await renderSquash({ plan, files: loaded.files });
     const parsed = parseMigration(r.text);
-    const { strict: assert } = await import('node:assert');
     assert.deepEqual(parsed.problems.filter((p) => p.code === 'syntax-error'), []);
     assert.equal(r.renderedWith, 'builtin');
     assert.match(r.text, /\ndef upgrade\(\) -> None:\n    # --- /);
