@@ -13,4 +13,4 @@ export {
   AlembicCommandError,
   AlembicAbortedError,
 } from './errors';
-export { maskUrl } from './mask';
+export { maskUrl } from '../common/mask';

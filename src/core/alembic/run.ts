@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { spawnDriver, type DriverOutcome } from './spawn';
 import { AlembicCommandError, AlembicUnavailableError, MigrationFailedError } from './errors';
-import { maskSecrets, passwordOf } from './mask';
+import { maskSecrets, passwordOf } from '../common/mask';
 import { unavailableReason } from './python';
 
 /** The parts of a project configuration the runner needs (a ProjectConfig fits). */

@@ -1,7 +1,7 @@
 import { DockerServer } from './docker';
 import { OperationAbortedError, ProviderUnavailableError } from './errors';
 import { LocalServer } from './local';
-import { maskUrl } from './mask';
+import { maskUrl } from '../common/mask';
 import { PgliteServer } from './pglite';
 import { sweepStale } from './sweep';
 import type { ProviderChoice, ProviderKind, ProviderOptions, ThrowawayServer } from './types';
@@ -9,7 +9,7 @@ import { UrlServer } from './url';
 
 export type { ProviderChoice, ProviderKind, ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
 export { OperationAbortedError, ProviderUnavailableError, ThrowawayServerError } from './errors';
-export { maskUrl } from './mask';
+export { maskUrl } from '../common/mask';
 export { sweepStale, type SweepOptions } from './sweep';
 export { randomDatabaseName, DATABASE_PREFIX, TEMP_PREFIX } from './names';
 export { parseDatabaseUrl } from './url';

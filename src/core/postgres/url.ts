@@ -2,7 +2,7 @@ import type { ClientConfig } from 'pg';
 import { findPgDumps, type PgDumpProgram } from './binaries';
 import * as sql from './client';
 import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
-import { maskUrl, scrub } from './mask';
+import { maskSecrets, maskUrl } from '../common/mask';
 import { randomDatabaseName } from './names';
 import { run, tail } from './process';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
@@ -102,7 +102,7 @@ export class UrlServer implements ThrowawayServer {
       throw new ProviderUnavailableError(
         'url',
         'url-unreachable',
-        `Cannot connect to ${shown}: ${scrub((error as Error).message, target.password)}. Check host, port, user and password.`,
+        `Cannot connect to ${shown}: ${maskSecrets((error as Error).message, [target.password])}. Check host, port, user and password.`,
       );
     }
     throwIfAborted(options.signal);
@@ -167,7 +167,7 @@ export class UrlServer implements ThrowawayServer {
     if (sslmode) env.PGSSLMODE = sslmode;
     const result = await run(this.pgDump.path, sql.schemaDumpArgs(options?.excludeTables), { env, timeoutMs: 300_000 });
     if (result.code !== 0) {
-      throw new ThrowawayServerError('url', 'dump-failed', `pg_dump of ${db.name} failed: ${scrub(tail(result.stderr), password)}`);
+      throw new ThrowawayServerError('url', 'dump-failed', `pg_dump of ${db.name} failed: ${maskSecrets(tail(result.stderr), [password])}`);
     }
     return result.stdout;
   }
@@ -181,7 +181,7 @@ export class UrlServer implements ThrowawayServer {
           this.databases.delete(name);
           this.log(`dropped database ${name}`);
         } catch (error) {
-          failures.push(`${name}: ${scrub((error as Error).message, this.target.password)}`);
+          failures.push(`${name}: ${maskSecrets((error as Error).message, [this.target.password])}`);
         }
       }
       if (failures.length) {
@@ -195,7 +195,7 @@ export class UrlServer implements ThrowawayServer {
     try {
       return await fn();
     } catch (error) {
-      throw new ThrowawayServerError('url', code, `Could not ${what} on ${this.target.host}:${this.target.port}: ${scrub((error as Error).message, this.target.password)}`);
+      throw new ThrowawayServerError('url', code, `Could not ${what} on ${this.target.host}:${this.target.port}: ${maskSecrets((error as Error).message, [this.target.password])}`);
     }
   }
 }
