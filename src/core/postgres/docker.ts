@@ -1,6 +1,7 @@
 import * as sql from './client';
+import { OwnedDatabases } from './owned';
 import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
-import { DOCKER_LABEL, DOCKER_PID_LABEL, randomDatabaseName } from './names';
+import { DOCKER_LABEL, DOCKER_PID_LABEL } from './names';
 import { freePort } from './ports';
 import { run, tail, type RunResult } from './process';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
@@ -67,7 +68,7 @@ async function ensureImage(image: string, log: (line: string) => void, signal?: 
 export class DockerServer implements ThrowawayServer {
   readonly kind = 'docker' as const;
   readonly description: string;
-  private readonly databases = new Set<string>();
+  private readonly databases = new OwnedDatabases('docker', () => this.admin(), () => this.majorVersion, (line) => this.log(line));
   private disposing: Promise<void> | undefined;
 
   private constructor(
@@ -134,20 +135,12 @@ export class DockerServer implements ThrowawayServer {
     return { host: HOST, port: this.port, user: USER, database: 'postgres' };
   }
 
-  async createDatabase(): Promise<ThrowawayDatabase> {
-    const name = randomDatabaseName();
-    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name));
-    this.databases.add(name);
-    this.log(`created database ${name}`);
-    return { name, host: HOST, port: this.port, user: USER, url: `postgresql://${USER}@${HOST}:${this.port}/${name}` };
+  createDatabase(): Promise<ThrowawayDatabase> {
+    return this.databases.create();
   }
 
-  async dropDatabase(db: ThrowawayDatabase): Promise<void> {
-    if (!this.databases.has(db.name)) {
-      throw new ThrowawayServerError('docker', 'not-ours', `Database ${db.name} was not created by this server; not dropping it.`);
-    }
-    await sql.withClient(this.admin(), (c) => sql.dropDatabase(c, db.name, this.majorVersion));
-    this.databases.delete(db.name);
+  dropDatabase(db: ThrowawayDatabase): Promise<void> {
+    return this.databases.drop(db);
   }
 
   /** pg_dump inside the container: always the server's own version. */
@@ -165,7 +158,7 @@ export class DockerServer implements ThrowawayServer {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       await docker(['rm', '-f', this.containerId], 60_000);
-      this.databases.clear();
+      this.databases.forget();
       this.log(`removed container ${this.containerId.slice(0, 12)}`);
     })();
     return this.disposing;

@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findServerBinaries, type PgBinDir } from './binaries';
 import * as sql from './client';
+import { OwnedDatabases } from './owned';
 import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
-import { OWNER_FILE, randomDatabaseName, TEMP_PREFIX } from './names';
+import { OWNER_FILE, TEMP_PREFIX } from './names';
 import { freePort } from './ports';
 import { isAlive, run, stopChild, tail } from './process';
 import { isRoot, lookupAccount, type Account } from './osuser';
@@ -43,7 +44,7 @@ export class LocalServer implements ThrowawayServer {
   readonly kind = 'local' as const;
   readonly description: string;
   readonly majorVersion: number;
-  private readonly databases = new Set<string>();
+  private readonly databases = new OwnedDatabases('local', () => this.admin(), () => this.majorVersion, (line) => this.log(line));
   private disposing: Promise<void> | undefined;
 
   private constructor(
@@ -145,21 +146,12 @@ export class LocalServer implements ThrowawayServer {
     return { host: HOST, port: this.port, user: USER, database: 'postgres' };
   }
 
-  async createDatabase(): Promise<ThrowawayDatabase> {
-    const name = randomDatabaseName();
-    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name));
-    this.databases.add(name);
-    this.log(`created database ${name}`);
-    return { name, host: HOST, port: this.port, user: USER, url: `postgresql://${USER}@${HOST}:${this.port}/${name}` };
+  createDatabase(): Promise<ThrowawayDatabase> {
+    return this.databases.create();
   }
 
-  async dropDatabase(db: ThrowawayDatabase): Promise<void> {
-    if (!this.databases.has(db.name)) {
-      throw new ThrowawayServerError('local', 'not-ours', `Database ${db.name} was not created by this server; not dropping it.`);
-    }
-    await sql.withClient(this.admin(), (c) => sql.dropDatabase(c, db.name, this.majorVersion));
-    this.databases.delete(db.name);
-    this.log(`dropped database ${db.name}`);
+  dropDatabase(db: ThrowawayDatabase): Promise<void> {
+    return this.databases.drop(db);
   }
 
   async dumpSchema(db: ThrowawayDatabase, options?: SchemaDumpOptions): Promise<string> {
@@ -174,7 +166,7 @@ export class LocalServer implements ThrowawayServer {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       await stopChild(this.child);
-      this.databases.clear();
+      this.databases.forget();
       await rm(this.folder, { recursive: true, force: true });
       this.log(`stopped local PostgreSQL and removed ${this.folder}`);
     })();

@@ -1,0 +1,42 @@
+import * as sql from './client';
+import { ThrowawayServerError } from './errors';
+import { randomDatabaseName } from './names';
+import type { ProviderKind, ThrowawayDatabase } from './types';
+
+/**
+ * The databases one server created, on a server reached as a trusted superuser (local cluster,
+ * container): only these may ever be dropped.
+ */
+export class OwnedDatabases {
+  private readonly names = new Set<string>();
+
+  constructor(
+    private readonly kind: ProviderKind,
+    private readonly admin: () => { host: string; port: number; user: string; database: string },
+    private readonly majorVersion: () => number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async create(): Promise<ThrowawayDatabase> {
+    const name = randomDatabaseName();
+    const { host, port, user } = this.admin();
+    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name));
+    this.names.add(name);
+    this.log(`created database ${name}`);
+    return { name, host, port, user, url: `postgresql://${user}@${host}:${port}/${name}` };
+  }
+
+  async drop(db: ThrowawayDatabase): Promise<void> {
+    if (!this.names.has(db.name)) {
+      throw new ThrowawayServerError(this.kind, 'not-ours', `Database ${db.name} was not created by this server; not dropping it.`);
+    }
+    await sql.withClient(this.admin(), (c) => sql.dropDatabase(c, db.name, this.majorVersion()));
+    this.names.delete(db.name);
+    this.log(`dropped database ${db.name}`);
+  }
+
+  /** The server itself is going away: its databases go with it. */
+  forget(): void {
+    this.names.clear();
+  }
+}
