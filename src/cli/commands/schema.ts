@@ -32,7 +32,7 @@ export async function diffCommand(args: { path: string; revisions: string[]; jso
   } else if (diff.equal) {
     o.out(paint(o, 'green', `The schemas at ${a.revision} and ${b.revision} are the same.`));
   } else {
-    printDifferences(o, `${a.revision} ↔ ${b.revision}`, diff.differences);
+    printDifferences(o, `${a.revision} ↔ ${b.revision}`, diff.differences, { left: a.revision, right: b.revision });
     o.out();
     o.out(patch);
   }

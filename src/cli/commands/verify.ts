@@ -164,16 +164,22 @@ function countObjects(r: VerifyResult): number {
   return r.texts.chain.split('\n').filter((l) => l.startsWith('-- ') && !l.startsWith('-- ====')).length;
 }
 
-export function printDifferences(o: Output, title: string, differences: ObjectDifference[]) {
+/** `sides` names the two schemas (chain/squash for a verify, the two revisions for `diff`). */
+export function printDifferences(o: Output, title: string, differences: ObjectDifference[], sides = { left: 'chain', right: 'squash' }) {
   if (!differences.length) return;
   o.out();
   o.out(paint(o, 'bold', `${title}: ${differences.length} difference(s)`));
+  const onlyLeft = `- only in ${sides.left}`;
+  const onlyRight = `+ only in ${sides.right}`;
+  const width = Math.max(onlyLeft.length, onlyRight.length);
   for (const d of differences) {
-    const mark = d.change === 'added' ? paint(o, 'green', '+ only in squash') : d.change === 'removed' ? paint(o, 'red', '- only in chain ') : paint(o, 'yellow', '~ changed       ');
+    const mark =
+      d.change === 'added' ? paint(o, 'green', onlyRight.padEnd(width)) : d.change === 'removed' ? paint(o, 'red', onlyLeft.padEnd(width)) : paint(o, 'yellow', '~ changed'.padEnd(width));
     o.out(`  ${mark}  ${d.kind} ${paint(o, 'bold', d.name)}${d.detail ? `: ${d.detail}` : ''}`);
     if (d.change === 'changed') {
-      if (d.left) o.out(indent(paint(o, 'red', 'chain:  ') + d.left));
-      if (d.right) o.out(indent(paint(o, 'green', 'squash: ') + d.right));
+      const labelWidth = Math.max(sides.left.length, sides.right.length) + 2;
+      if (d.left) o.out(indent(paint(o, 'red', `${sides.left}:`.padEnd(labelWidth)) + d.left));
+      if (d.right) o.out(indent(paint(o, 'green', `${sides.right}:`.padEnd(labelWidth)) + d.right));
     } else {
       const text = d.left ?? d.right;
       if (text) o.out(indent(text));

@@ -283,7 +283,10 @@ async function readComments(client: Queryable): Promise<CatalogObject[]> {
              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE d.classoid = 'pg_policy'::regclass AND d.objoid = p.oid
          ) x ON true
-        WHERE x.schema IS NULL OR (x.schema NOT IN ('pg_catalog', 'information_schema') AND x.schema NOT LIKE 'pg\\_toast%')`,
+        WHERE (x.schema IS NULL OR (x.schema NOT IN ('pg_catalog', 'information_schema') AND x.schema NOT LIKE 'pg\\_toast%'))
+          -- Built-in objects (OID below FirstNormalObjectId) carry thousands of comments: skip them
+          -- before the lateral join, except schemas (public is built in but users comment on it).
+          AND (d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass)`,
     )
   ).rows as { target: string; schema: string | null; parts: string[]; nargs: number | null; description: string }[];
   const out: CatalogObject[] = [];

@@ -16,7 +16,11 @@ export function detectSquashedRange(chain: RevisionMap, candidate: RevisionMap):
   const members = chain.revisions
     .filter((r) => {
       const other = candidate.get(r.revision);
-      return !other || other.downRevisions.join(',') !== r.downRevisions.join(',');
+      if (!other) return true;
+      if (other.downRevisions.join(',') === r.downRevisions.join(',')) return false;
+      // A child rewired to a squash with a new id revises a revision the chain never had: it
+      // follows the range, it is not part of it (the tip keeping its id revises the range's parents).
+      return other.downRevisions.every((d) => chain.get(d) !== undefined);
     })
     .map((r) => r.revision);
   if (!members.length) return { members, reason: 'the two histories have the same revisions' };

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { Client } from 'pg';
-import { AlembicAbortedError, checkAlembic, copyVersionLocations, findPython, runAlembic, type VersionLocationsCopy } from '../alembic';
+import { AlembicAbortedError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
 import { listMigrationFiles } from '../project';
 import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
 import { captureData, captureSchema, compareData, compareSchemas, renderSchemaText, unifiedDiff, type DataSnapshot, type SchemaSnapshot } from '../schema';
@@ -76,6 +76,11 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         { command, target },
       ).catch((error: Error) => {
         if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
+        // The squash ran from a temporary copy that is gone once we return: name the user's path.
+        if (side === 'squash' && error instanceof MigrationFailedError) {
+          const e = error;
+          error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage);
+        }
         throw new VerifyMigrationError(side, `${command} ${target}`, error);
       });
 
