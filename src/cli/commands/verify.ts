@@ -47,7 +47,8 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
       if (e.status === 'begin') o.progress(`${e.message ?? e.phase}…`);
       else if (e.status === 'end') {
         o.done();
-        o.err(`${paint(o, 'green', '✓')} ${(e.message ?? e.phase).padEnd(64)} ${paint(o, 'gray', seconds(e.ms))}`);
+        const mark = e.failed ? paint(o, 'red', '✗') : paint(o, 'green', '✓');
+        o.err(`${mark} ${(e.message ?? e.phase).padEnd(64)} ${paint(o, 'gray', seconds(e.ms))}`);
       }
     };
     if (!args.json) o.err(paint(o, 'bold', `Verifying ${setup.title}`));

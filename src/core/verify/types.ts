@@ -18,6 +18,8 @@ export interface VerifyEvent {
   status: 'begin' | 'end' | 'info';
   /** Milliseconds, on `end`. */
   ms?: number;
+  /** On `end`: the phase threw (the error itself reaches the caller of verifySquash). */
+  failed?: boolean;
   /** People's words, never containing a password. */
   message?: string;
 }

@@ -31,11 +31,14 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (signal?.aborted) throw new VerifyCancelledError();
     emit({ phase: name, status: 'begin', message });
     const t = Date.now();
+    let failed = true;
     try {
-      return await fn();
+      const value = await fn();
+      failed = false;
+      return value;
     } finally {
       timings[name] = (timings[name] ?? 0) + (Date.now() - t);
-      emit({ phase: name, status: 'end', ms: Date.now() - t, message });
+      emit({ phase: name, status: 'end', ms: Date.now() - t, message, ...(failed ? { failed } : {}) });
     }
   };
 
