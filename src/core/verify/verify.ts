@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { Client } from 'pg';
-import { AlembicAbortedError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
+import { AlembicAbortedError, AlembicUnavailableError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
 import { listMigrationFiles } from '../project';
 import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
 import { captureData, captureSchema, compareData, compareSchemas, renderSchemaText, unifiedDiff, type DataSnapshot, type SchemaSnapshot } from '../schema';
@@ -49,13 +49,22 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     const chainLocations = options.chainVersionLocations ?? project.versionLocations;
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
-      const [info, extensions] = await Promise.all([checkAlembic(python, signal), historyExtensions(chainLocations, project)]);
-      options.log?.(`Alembic ${info.alembic} (Python ${info.python}) with ${python}`);
+      const extensions = await historyExtensions(chainLocations, project);
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
+      // With a running server, a missing Alembic surfaces from the first migration just as clearly.
       if (options.server) return { ...options.server, copy, extensions };
-      const { server, choice } = await startServer({ ...options.provider, extensions, signal, log: options.log });
-      cleanups.push(() => server.dispose());
+      // Checking the interpreter and starting the server overlap (each takes a few hundred ms).
+      const started = startServer({ ...options.provider, extensions, signal, log: options.log }).then((s) => {
+        cleanups.push(() => s.server.dispose());
+        return s;
+      });
+      // Both settle before anything is thrown, so a server that starts after a failed check is still removed.
+      const [checked, start] = await Promise.allSettled([checkAlembic(python, signal), started]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (start.status === 'rejected') throw start.reason;
+      const { server, choice } = start.value;
+      options.log?.(`Alembic ${checked.value.alembic} (Python ${checked.value.python}) with ${python}`);
       return { server, choice, copy, extensions };
     });
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
@@ -79,6 +88,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         { command, target },
       ).catch((error: Error) => {
         if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
+        if (error instanceof AlembicUnavailableError) throw error;
         // The squash ran from a temporary copy that is gone once we return: name the user's path.
         if (side === 'squash' && error instanceof MigrationFailedError) {
           const e = error;

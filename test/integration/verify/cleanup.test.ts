@@ -58,6 +58,16 @@ describe('verify removes everything it started', function () {
     }
   });
 
+  it('when the interpreter lacks Alembic: a clear error, and the server started meanwhile is removed', async () => {
+    const before = census();
+    const log: string[] = [];
+    const options = verifyOptions(linear, { provider: { provider: 'local' }, log: (l) => log.push(l) });
+    options.python = '/nonexistent/bin/python3';
+    await assert.rejects(verifySquash(options), (e: Error) => e.name === 'AlembicUnavailableError' && /--python/.test(e.message));
+    for (const pid of log.flatMap((l) => /postgres pid (\d+)/.exec(l)?.[1] ?? []).map(Number)) assert.equal(isAlive(pid), false);
+    assert.deepEqual(leftSince(before), { processes: [], folders: [] });
+  });
+
   describe('url back end: only its own databases, all dropped', () => {
     let cluster: Cluster;
     let census0: ReturnType<typeof census>;
