@@ -9,6 +9,8 @@ export const ContextKeys = {
   versionLocations: 'alembicSquash.versionLocations',
   trusted: 'alembicSquash.trusted',
   canUndoSquash: 'alembicSquash.canUndoSquash',
+  /** True once a verify produced a result (the Schema Differences view's title actions). */
+  hasVerifyResult: 'alembicSquash.hasVerifyResult',
 } as const;
 
 export const ViewIds = {
@@ -31,6 +33,12 @@ export const CommandIds = {
   openRevision: 'alembicSquash.openRevision',
   showLog: 'alembicSquash.showLog',
   setDatabaseUrl: 'alembicSquash.setDatabaseUrl',
+  verifySquash: 'alembicSquash.verifySquash',
+  showSchemaDiff: 'alembicSquash.showSchemaDiff',
+  showSchemaAtRevision: 'alembicSquash.showSchemaAtRevision',
+  compareSchemas: 'alembicSquash.compareSchemas',
+  compareWithParent: 'alembicSquash.compareWithParent',
+  openSchemaDifference: 'alembicSquash.openSchemaDifference',
   focusRevisions: 'alembicSquash.revisions.focus',
 } as const;
 
@@ -41,5 +49,11 @@ export enum Schemes {
   /** Normalized schema texts (chain, squash, a revision): served by the schema diff feature. */
   Schema = 'alembic-squash-schema',
 }
+
+/** The task type of `taskDefinitions` (Tasks: Run Task, tasks.json). */
+export const TASK_TYPE = 'alembic-squash';
+
+/** Source and codes of the Problems entries a verify publishes. */
+export const VERIFY_DIAGNOSTIC_SOURCE = 'Alembic Squash verify';
 
 export const SECRET_DATABASE_URL = 'alembicSquash.databaseUrl';

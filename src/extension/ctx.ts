@@ -4,8 +4,10 @@ import type { FileEdit, SquashPlan, StampPlan } from '../core/squash';
 import type { Config } from './config';
 import { ContextKeys, SECRET_DATABASE_URL } from './constants';
 import type { ReviewDocuments, ReviewTexts } from './documents/review';
+import { SchemaDocuments } from './documents/schema';
 import type { Log } from './log';
 import type { ProjectState, ProjectStore } from './state/projects';
+import { Verifications } from './verify/results';
 import type { RevisionsProvider, TreeNode } from './views/revisionsView';
 
 /** A squash written through a WorkspaceEdit, kept for Review, Undo, the stamp plan and verify. */
@@ -32,6 +34,10 @@ export class Ctx {
   verifyHook: VerifyHook | undefined;
   private readonly squashed = new vscode.EventEmitter<LastSquash>();
   readonly onDidSquash = this.squashed.event;
+  /** Read-only normalized schema documents (diff editor, Show Schema at Revision). */
+  readonly schemas = new SchemaDocuments();
+  /** The latest verify result and its Problems entries. */
+  readonly verifications = new Verifications();
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -42,7 +48,7 @@ export class Ctx {
     readonly revisions: RevisionsProvider,
     readonly view: vscode.TreeView<TreeNode>,
   ) {
-    extension.subscriptions.push(this.squashed);
+    extension.subscriptions.push(this.squashed, this.schemas, this.verifications);
   }
 
   get trusted(): boolean {

@@ -3,7 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ServerConnection } from './client';
 import { registerCommands } from './commands';
 import { Config } from './config';
-import { ContextKeys, CommandIds } from './constants';
+import { ContextKeys, CommandIds, TASK_TYPE } from './constants';
 import { Ctx, type LastSquash, type VerifyHook } from './ctx';
 import { ReviewDocuments } from './documents/review';
 import { Log } from './log';
@@ -11,7 +11,10 @@ import { ProjectStore } from './state/projects';
 import { snapshotOf, type ProjectSnapshot } from './state/snapshot';
 import type { TreeSnapshotNode } from './views/revisionModel';
 import { RevisionsProvider, createRevisionsView } from './views/revisionsView';
-import { registerEmptySchemaDifferences } from './views/schemaDifferences';
+import { verifyAppliedSquash } from './commands/verify';
+import { VerifyTaskProvider } from './verify/task';
+import type { VerifyOutcome, VerifyRecord } from './verify/results';
+import { SchemaDifferencesProvider, createSchemaDifferencesView, type DifferenceSnapshotNode } from './views/schemaDifferences';
 import { HeadStatus } from './views/statusBar';
 
 /** The API returned from activate(); tests await `ready` and events instead of sleeping. */
@@ -26,16 +29,22 @@ export interface AlembicSquashApi {
   readonly onDidSquash: vscode.Event<LastSquash>;
   readonly lastSquash: LastSquash | undefined;
   readonly languageClient: LanguageClient | undefined;
-  /** The verify feature plugs "Verify Now" in here. */
+  /** "Verify Now" after a squash calls this hook (set by activate(); tests may replace it). */
   setVerifyHook(hook: VerifyHook | undefined): void;
   /** For features built on top (verify, schema documents). */
   readonly ctx: Ctx;
-  /** The placeholder provider of the Schema Differences view; dispose it before registering the real one. */
-  readonly schemaDifferencesPlaceholder: vscode.Disposable;
+  /** The latest verify with a result (equal or different). */
+  readonly lastVerify: VerifyRecord | undefined;
+  /** Fires when any verify ends (command, task, Verify Now), whatever its status. */
+  readonly onDidFinishVerify: vscode.Event<VerifyOutcome>;
+  /** What the Schema Differences view shows, as plain data. */
+  schemaDifferences(): DifferenceSnapshotNode[];
+  /** Milliseconds spent in activate() itself (module loading excluded). */
+  readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
-  const started = Date.now();
+  const started = performance.now();
   const log = new Log();
   const config = new Config();
   const store = new ProjectStore(log);
@@ -46,8 +55,14 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   const server = new ServerConnection(context, log);
   const ctx = new Ctx(context, log, config, store, reviews, revisions, view);
   const graphChanged = new vscode.EventEmitter<void>();
-  const schemaDifferences = registerEmptySchemaDifferences();
-  context.subscriptions.push(log, config, store, reviews, revisions, view, status, server, graphChanged, schemaDifferences, ...registerCommands(ctx));
+  const differences = new SchemaDifferencesProvider(ctx.verifications);
+  const differencesView = createSchemaDifferencesView(differences);
+  ctx.verifyHook = verifyAppliedSquash(ctx);
+  context.subscriptions.push(
+    log, config, store, reviews, revisions, view, status, server, graphChanged, differences, differencesView,
+    ...registerCommands(ctx),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new VerifyTaskProvider(ctx)),
+  );
 
   // Graph updates come in bursts (a squash deletes and creates many files): one redraw per burst.
   let redraw: NodeJS.Timeout | undefined;
@@ -80,7 +95,8 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
     .then(() => {
       void server.start();
     });
-  log.info(`activated in ${Date.now() - started} ms`);
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
 
   return {
     ready,
@@ -98,7 +114,12 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
       ctx.verifyHook = hook;
     },
     ctx,
-    schemaDifferencesPlaceholder: schemaDifferences,
+    get lastVerify() {
+      return ctx.verifications.last;
+    },
+    onDidFinishVerify: ctx.verifications.onDidFinish,
+    schemaDifferences: () => differences.snapshot(),
+    activationMs,
   };
 }
 

@@ -3,7 +3,9 @@ import { CommandIds } from '../constants';
 import type { Ctx } from '../ctx';
 import { openRevision, refresh, revealRevision, setDatabaseUrl, showLog } from './general';
 import { reviewSquash, showStampPlanCommand, squashFolder, squashRange, squashSelected, squashUpToHere, undoLastSquash } from './squash';
+import { compareSchemasOfRevisions, compareWithParent, showSchemaAtRevision } from './schema';
 import type { Cmd } from './types';
+import { openSchemaDifference, showSchemaDiff, verifySquash } from './verify';
 
 /** Every command, id → factory: the one table activate() registers. */
 export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
@@ -19,6 +21,12 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
   [CommandIds.openRevision]: openRevision,
   [CommandIds.showLog]: showLog,
   [CommandIds.setDatabaseUrl]: setDatabaseUrl,
+  [CommandIds.verifySquash]: verifySquash,
+  [CommandIds.showSchemaDiff]: showSchemaDiff,
+  [CommandIds.showSchemaAtRevision]: showSchemaAtRevision,
+  [CommandIds.compareSchemas]: compareSchemasOfRevisions,
+  [CommandIds.compareWithParent]: compareWithParent,
+  [CommandIds.openSchemaDifference]: openSchemaDifference,
 };
 
 /** Registers the table; each run is logged and a failure is reported once, here. */
@@ -26,7 +34,7 @@ export function registerCommands(ctx: Ctx, table: Record<string, (ctx: Ctx) => C
   return Object.entries(table).map(([id, factory]) => {
     const run = factory(ctx);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      if (id !== CommandIds.openRevision) ctx.log.command(id, args.filter((a) => !(a && typeof a === 'object' && 'toTreeItem' in a)));
+      if (id !== CommandIds.openRevision && id !== CommandIds.openSchemaDifference) ctx.log.command(id, args.filter((a) => !(a && typeof a === 'object' && 'toTreeItem' in a)));
       try {
         return await run(...args);
       } catch (err) {

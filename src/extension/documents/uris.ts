@@ -22,3 +22,23 @@ export function fromReviewUri(uri: vscode.Uri): ReviewRef | undefined {
   if (!id || (side !== 'replaced' && side !== 'squashed')) return undefined;
   return { id, side, name: name.join('/') };
 }
+
+export interface SchemaRef {
+  /** Identifies one set of schema texts (a verify, a comparison, one revision). */
+  id: string;
+  /** Which text of the set: `chain`, `squash`, a revision id, `left`/`right` of one object. */
+  side: string;
+  /** Shown in the tab; ends with .sql so the editor highlights SQL. */
+  name: string;
+}
+
+export function toSchemaUri(ref: SchemaRef): vscode.Uri {
+  return vscode.Uri.from({ scheme: Schemes.Schema, path: `/${ref.id}/${encodeURIComponent(ref.side)}/${ref.name}` });
+}
+
+export function fromSchemaUri(uri: vscode.Uri): SchemaRef | undefined {
+  if (uri.scheme !== Schemes.Schema) return undefined;
+  const [, id, side, ...name] = uri.path.split('/');
+  if (!id || !side) return undefined;
+  return { id, side: decodeURIComponent(side), name: name.join('/') };
+}
