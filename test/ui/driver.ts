@@ -36,8 +36,8 @@ export interface Workbench {
   readonly server: CodeServer;
   /** Saves a PNG of the page as `<artifactsDir>/<name>.png` and returns its path. */
   screenshot(name: string): Promise<string>;
-  /** Runs a command by its palette title (F1, type, pick the row with that label). */
-  runCommand(title: string): Promise<void>;
+  /** Runs a command from the palette by its exact title; `waitForClose: false` for commands that open a picker. */
+  runCommand(title: string, options?: { waitForClose?: boolean }): Promise<void>;
   /** A row of any tree or list (explorer, custom views, quick pick) whose text matches. */
   treeRow(label: string | RegExp): Locator;
   /** Waits for a notification toast whose text matches and returns it. */
@@ -111,18 +111,29 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
         await page.screenshot({ path });
         return path;
       },
-      async runCommand(title) {
-        await page.keyboard.press('F1');
-        const input = page.locator(Selectors.quickInputBox);
-        await input.waitFor();
-        await input.fill(`>${title}`);
-        // The palette ranks fuzzy matches; take the row whose label is exactly the title.
+      async runCommand(title, options = {}) {
+        // The palette's command list fills in asynchronously while the workbench is still starting
+        // (extensions registering): when the row does not show up, close the palette and ask again.
         const row = page
           .locator(Selectors.quickInputRow)
           .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
           .first();
+        for (let attempt = 1; ; attempt++) {
+          await page.keyboard.press('F1');
+          const input = page.locator(Selectors.quickInputBox);
+          await input.waitFor();
+          await input.fill(`>${title}`);
+          try {
+            await row.waitFor({ timeout: attempt < 4 ? 15_000 : timeout });
+            break;
+          } catch (err) {
+            if (attempt >= 4) throw err;
+            await page.keyboard.press('Escape');
+          }
+        }
         await row.click();
-        await page.locator(Selectors.quickInput).waitFor({ state: 'hidden' });
+        // A command that opens its own picker keeps the quick input open.
+        if (options.waitForClose !== false) await page.locator(Selectors.quickInput).waitFor({ state: 'hidden' });
       },
       async notification(text, timeoutMs = timeout) {
         const toast = page.locator(Selectors.notificationToast).filter({ hasText: text }).first();
