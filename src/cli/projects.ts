@@ -35,9 +35,7 @@ export async function singleProject(input: string): Promise<{ root: string; proj
 
 /** Header-only loads reuse earlier parses of unchanged files (ALEMBIC_SQUASH_NO_CACHE=1 turns that off). */
 export async function loadScripts(project: ProjectConfig, options: LoadOptions = {}): Promise<ScriptDirectory> {
-  const useCache = !options.full && !process.env.ALEMBIC_SQUASH_NO_CACHE;
-  const key = [project.configPath ?? project.here, project.section, ...project.versionLocations].join('\n');
-  return ScriptDirectory.load(project, { ...options, cache: useCache ? HeaderCache.open(key) : undefined });
+  return ScriptDirectory.load(project, { ...options, cache: options.full ? undefined : HeaderCache.forProject(project, 'cli') });
 }
 
 export function relativeTo(root: string, file: string): string {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjects, versionLocationOf, type ProjectConfig } from '../core/project';
-import { ScriptDirectory, type ScriptFile } from '../core/scripts';
+import { HeaderCache, ScriptDirectory, type ScriptFile } from '../core/scripts';
 
 /** One Alembic project the server keeps current: its configuration and its files' graph. */
 export interface ProjectState {
@@ -37,7 +37,7 @@ export class Workspace {
     const projects = await findProjects(folder).catch(() => [] as ProjectConfig[]);
     const states = await Promise.all(
       projects.map(async (project) => {
-        const scripts = await ScriptDirectory.load(project, { overlays: this.buffers });
+        const scripts = await ScriptDirectory.load(project, { overlays: this.buffers, cache: HeaderCache.forProject(project, 'server') });
         const state: ProjectState = { project, scripts, folder };
         for (const p of this.buffers.keys()) if (scripts.file(p)) scripts.fullFile(p);
         return state;

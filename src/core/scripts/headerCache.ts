@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Problem } from '../common/problem';
 import type { HeaderName, HeaderValue, MigrationFile } from '../parse';
+import type { ProjectConfig } from '../project';
 
 /** Bump when the cached shape or the header parse changes meaning. */
 const FORMAT = 2;
@@ -52,6 +53,15 @@ export class HeaderCache {
     private readonly entries: Record<string, Entry>,
   ) {}
 
+  /**
+   * The cache of one project for one tool (`cli`, `server`, `extension`): each bundle is its own
+   * producer, so each keeps its own file instead of overwriting the others'. Off with ALEMBIC_SQUASH_NO_CACHE=1.
+   */
+  static forProject(project: ProjectConfig, tool: string): HeaderCache | undefined {
+    if (process.env.ALEMBIC_SQUASH_NO_CACHE) return undefined;
+    return HeaderCache.open([tool, project.configPath ?? project.here, project.section, ...project.versionLocations].join('\n'));
+  }
+
   static open(projectKey: string, folder = defaultCacheFolder()): HeaderCache {
     const name = createHash('sha256').update(projectKey).digest('hex').slice(0, 16);
     const file = path.join(folder, 'headers', `${name}.json`);
@@ -94,6 +104,7 @@ export class HeaderCache {
       fs.writeFileSync(tmp, JSON.stringify(data));
       fs.renameSync(tmp, this.file);
       this.dirty = false;
+      pruneStale(path.dirname(this.file));
     } catch {
       // a read-only home or a full disk must not fail a graph
     }
@@ -144,6 +155,20 @@ function expand(c: Compact): MigrationFile {
     references: [],
     problems: c.problems ?? [],
   };
+}
+
+/** Projects not opened for a month (deleted checkouts, temp folders) leave their cache files behind: drop them. */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+function pruneStale(folder: string): void {
+  const now = Date.now();
+  for (const name of fs.readdirSync(folder)) {
+    const file = path.join(folder, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // gone already
+    }
+  }
 }
 
 function producerId(): string {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findProjects, loadProject, versionLocationOf, type ProjectConfig } from '../../core/project';
-import { ScriptDirectory } from '../../core/scripts';
+import { HeaderCache, ScriptDirectory } from '../../core/scripts';
 import { ContextKeys } from '../constants';
 import type { Log } from '../log';
 
@@ -84,7 +84,7 @@ export class ProjectStore implements vscode.Disposable {
         key: keyOf(project),
         project,
         folder,
-        scripts: await ScriptDirectory.load(project, { overlays }),
+        scripts: await ScriptDirectory.load(project, { overlays, cache: HeaderCache.forProject(project, 'extension') }),
       })),
     );
     this.states = states;
