@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { SECTION } from './constants';
 import type { Log } from './log';
 
@@ -25,6 +25,8 @@ export class ServerConnection implements vscode.Disposable {
       this.log.info(`language server not started: ${module} does not exist`);
       return undefined;
     }
+    // Loaded here, after activation: the client library is most of the bundle and is not needed to show the tree.
+    const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
