@@ -5,7 +5,8 @@
  *    process, without the header cache;
  *  - cached: the same first load in a fresh process with the header cache filled by an earlier run;
  *  - warm: the load again in the same process (JIT warm, no cache);
- *  - incremental: one file's text changed → ScriptDirectory.update + heads + graph problems;
+ *  - body edit / header edit: one file's text changed → ScriptDirectory.update + heads + graph problems
+ *    (a body edit leaves the graph alone; a header edit points down_revision at a missing id);
  *  - CLI: whole process `node dist/cli.js graph --json` (cache filled), vs `/usr/bin/python3 -m alembic heads`.
  * Medians of several runs. Run with `npm run bench graph` (builds first).
  */
@@ -37,17 +38,25 @@ async function inProcess(dir: string, cached: boolean) {
     warm.push(performance.now() - t);
   }
   const files = scripts.revisionFiles;
-  const incremental: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const f = files[Math.floor((files.length * (i + 1)) / 21)]!;
-    const text = f.text.replace('def upgrade', `# edit ${i}\ndef upgrade`);
-    const t = performance.now();
-    scripts.update(f.path, text);
-    void scripts.map.heads;
-    void scripts.map.graphProblems();
-    incremental.push(performance.now() - t);
-  }
-  return { cold, warm: median(warm), incremental: median(incremental), heads: scripts.map.heads.length };
+  // A body edit (most keystrokes) and a header edit (down_revision pointed at a missing id, which
+  // changes heads and problems), each followed by heads + graph problems.
+  const timeEdits = (edit: (text: string, i: number) => string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const f = files[Math.floor((files.length * (i + 1)) / 21)]!;
+      const original = f.text;
+      const t = performance.now();
+      scripts.update(f.path, edit(original, i));
+      void scripts.map.heads;
+      void scripts.map.graphProblems();
+      times.push(performance.now() - t);
+      scripts.update(f.path, original);
+    }
+    return median(times);
+  };
+  const incremental = timeEdits((text, i) => text.replace('def upgrade', `# edit ${i}\ndef upgrade`));
+  const header = timeEdits((text) => text.replace(/^down_revision(.*) = '([0-9a-f]+)'$/m, "down_revision$1 = 'feedfacecafe'"));
+  return { cold, warm: median(warm), incremental, header, heads: scripts.map.heads.length };
 }
 
 function timeCommand(cmd: string, args: string[], runs: number): number {
@@ -67,7 +76,7 @@ async function main() {
     return;
   }
   console.log('Graph build (medians; cold/cached = first load in a fresh process, without / with the header cache)');
-  console.log('project            cold     cached       warm      incr.   CLI graph  alembic heads  ratio');
+  console.log('project            cold     cached       warm  body edit header edit  CLI graph  alembic heads  ratio');
   for (const count of [1000, 5000]) {
     for (const branchy of [false, true]) {
       const dir = writeSyntheticProject(root, count, branchy);
@@ -90,7 +99,7 @@ async function main() {
       const alembic = timeCommand('/usr/bin/python3', ['-m', 'alembic', '-c', path.join(dir, 'alembic.ini'), 'heads'], 3);
       console.log(
         `${(branchy ? 'branchy-' : 'linear-') + count}`.padEnd(18) +
-          ms(median(colds)).padStart(9) + ms(median(cachedColds)).padStart(11) + ms(last.warm).padStart(11) + ms(last.incremental).padStart(10) +
+          ms(median(colds)).padStart(9) + ms(median(cachedColds)).padStart(11) + ms(last.warm).padStart(11) + ms(last.incremental).padStart(10) + ms(last.header).padStart(11) +
           ms(cli).padStart(12) + ms(alembic).padStart(15) + `${(alembic / cli).toFixed(1)}×`.padStart(7),
       );
     }
