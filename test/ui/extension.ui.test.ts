@@ -1,5 +1,6 @@
 // The packaged extension (VSIX) in the real workbench, driven like a user: the Alembic view, the
-// explorer's right-click, the squash review diff, a verify and a schema diff. Screenshots go to docs/images/.
+// explorer's right-click, the squash review diff, a verify and a schema diff. Screenshots go to
+// test/ui/artifacts/, or to docs/images/ (the README's) with ALEMBIC_SQUASH_UPDATE_SCREENSHOTS=1.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../extension/launcher';
 import { ARTIFACTS_DIR, Selectors, startWorkbench, type Workbench } from './driver';
 
-const IMAGES = join(REPO_ROOT, 'docs/images');
+const IMAGES = process.env.ALEMBIC_SQUASH_UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs/images') : ARTIFACTS_DIR;
 
 /**
  * ALEMBIC_SQUASH_VSIX, or a VSIX packaged now from the built dist/ with its production dependencies
