@@ -52,9 +52,14 @@ export function hookConfig(hooks: PostWriteHook[]): Record<string, string> {
   return config;
 }
 
-/** Runs the project's post_write_hooks on `filePath` (a temporary copy) with Alembic's runner. */
-export async function runPostWriteHooks(python: string, filePath: string, hooks: PostWriteHook[], cwd: string): Promise<void> {
+/**
+ * Runs the project's post_write_hooks on `filePath` (a temporary copy) with Alembic's runner. Returns
+ * what the hooks wrote to stderr: Alembic ignores a console_scripts hook's exit status, so that text
+ * is the only sign that a formatter failed.
+ */
+export async function runPostWriteHooks(python: string, filePath: string, hooks: PostWriteHook[], cwd: string): Promise<string> {
   const r = await run(python, ['-c', HOOKS, filePath], JSON.stringify(hookConfig(hooks)), cwd);
   if (r.error) throw r.error;
   if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-6).join('\n') || `exit ${r.code}`);
+  return r.stderr.trim();
 }

@@ -135,7 +135,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
 
   const hooksRun: string[] = [];
   if (project?.postWriteHooks?.length && input.python) {
-    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd());
+    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd(), warnings);
     hooksRun.push(...project.postWriteHooks.map((h) => h.name));
   }
 
@@ -179,13 +179,21 @@ function placeFutureImports(text: string, lines: string[]): string {
   return text.slice(0, at) + insert + text.slice(at);
 }
 
-async function withHooks(text: string, fileName: string, python: string, hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'], cwd: string): Promise<string> {
+async function withHooks(
+  text: string,
+  fileName: string,
+  python: string,
+  hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'],
+  cwd: string,
+  warnings: string[],
+): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-hook-'));
   const file = path.join(dir, fileName);
   try {
     fs.writeFileSync(file, text);
     try {
-      await runPostWriteHooks(python, file, hooks, cwd);
+      const said = await runPostWriteHooks(python, file, hooks, cwd);
+      if (said) warnings.push(`post_write_hooks printed (Alembic ignores a hook's exit status; check the file): ${said.split('\n').slice(-6).join(' | ')}`);
     } catch (err) {
       throw new RenderFailedError('hook', err instanceof Error ? err.message : String(err), text);
     }
