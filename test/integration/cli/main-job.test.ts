@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { repoRoot } from '../../support/cli';
+
+/**
+ * The README's first command, as a user on a machine without Docker or PostgreSQL runs it: the
+ * local binaries are hidden in a private mount namespace, so `auto` must fall through docker (client
+ * but no daemon here) and local to the embedded PGlite, and still prove the squash.
+ */
+describe('the main job (scripts/example.sh) with neither Docker nor local PostgreSQL', function () {
+  this.timeout(600_000);
+
+  before(function () {
+    const canHide = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
+    if (!canHide) this.skip(); // needs root and mount namespaces to hide /usr/lib/postgresql
+  });
+
+  it('squashes and verifies the bookshop example on the embedded PostgreSQL', () => {
+    const hide = fs.existsSync('/usr/lib/postgresql') ? 'mount -t tmpfs none /usr/lib/postgresql && ' : '';
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', `${hide}exec bash scripts/example.sh`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 540_000,
+    });
+    const out = `${r.stdout}\n${r.stderr}`;
+    assert.equal(r.status, 0, out.slice(-3000));
+    assert.match(out, /on PGlite [\d.]+ \(embedded PostgreSQL.* — first usable back end \(docker, local skipped\)/);
+    assert.match(out, /✓ equal: same schema \(\d+ objects\), same seed data, and the downgrade to base gives the chain's schema there/);
+    assert.match(out, /Wrote the squash: migrations\/versions\/c41d7e2a9b06_squash_/);
+    assert.match(out, /1 revision, 1 head, 1 base/);
+  });
+});
