@@ -5,18 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
 # ALEMBIC_SQUASH_SKIP_APT=1: a test that hides PostgreSQL on purpose must not have it reinstalled.
 if [ "${ALEMBIC_SQUASH_SKIP_APT:-}" != "1" ]; then
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql-15)
-/usr/bin/python3 -c 'import alembic, sqlalchemy, psycopg2, mako' 2>/dev/null \
-  || need_apt+=(python3-alembic python3-sqlalchemy python3-psycopg2 python3-mako)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${need_apt[*]}"
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+  need_apt=()
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql-15)
+  /usr/bin/python3 -c 'import alembic, sqlalchemy, psycopg2, mako' 2>/dev/null \
+    || need_apt+=(python3-alembic python3-sqlalchemy python3-psycopg2 python3-mako)
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${need_apt[*]}"
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  fi
 fi
 
 # npm packages: reinstall only when the lock file changed since the last install.
