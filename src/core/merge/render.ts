@@ -47,14 +47,14 @@ export async function renderMergeRevision(input: MergeRevisionInput): Promise<Me
     branch_labels: null,
     depends_on: null,
     message,
-    create_date: pythonDateString(date),
+    create_date: pythonDateString(date, project.timezone),
     upgrades: '',
     downgrades: '',
     imports: '',
   };
   const folder =
     project.versionLocations.length > 1 && input.headFolder ? input.headFolder : (project.versionLocations[0] ?? project.here);
-  const file = path.join(folder, formatFileName(project.fileTemplate, revision, message, date, project.truncateSlugLength));
+  const file = path.join(folder, formatFileName(project.fileTemplate, revision, message, date, project.truncateSlugLength, project.timezone));
 
   let text: string | undefined;
   let fallbackReason: string | undefined;

@@ -25,7 +25,7 @@ import { indent } from '../parse';
 export interface RenderSquashInput {
   plan: SquashPlan;
   files: ReadonlyMap<string, SourceFile>;
-  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here'>;
+  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'>;
   /** The project's interpreter; without it the built-in template is used and nothing is compiled. */
   python?: string;
 }
@@ -103,7 +103,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     branch_labels: plan.branchLabels.length ? plan.branchLabels : null,
     depends_on: revAsScalar(plan.dependencies),
     message,
-    create_date: pythonDateString(createDate),
+    create_date: pythonDateString(createDate, project?.timezone),
     upgrades: indentAfterFirst(upgradeBlocks.join('\n\n'), upIndent),
     downgrades: indentAfterFirst(downgradeText, downIndent),
     imports: importsText ? `${importsText}\n` : '',
@@ -131,7 +131,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
 
   text = placeFutureImports(text, carried.futureLines);
-  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40);
+  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
 
   const hooksRun: string[] = [];
   if (project?.postWriteHooks?.length && input.python) {

@@ -1,3 +1,5 @@
+import { wallClock } from './clock';
+
 /** What Alembic's `revision` command does around script.py.mako: variables, file name, built-in template. */
 
 export type PyValue = string | string[] | null;
@@ -84,12 +86,20 @@ export function templateIndent(template: string, name: 'upgrades' | 'downgrades'
   return '    ';
 }
 
-/** `str(datetime)` as Python prints it: `2024-03-11 08:09:14.320551` (no fraction when it is 0). */
-export function pythonDateString(date: Date): string {
+/**
+ * `str(datetime)` as Python prints it: `2024-03-11 08:09:14.320551` (no fraction when it is 0), with
+ * `+01:00` when the project names a timezone (Alembic then makes the date zone-aware).
+ */
+export function pythonDateString(date: Date, timezone?: string): string {
+  const c = wallClock(date, timezone);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const base = `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
-  const micro = date.getMilliseconds() * 1000;
-  return micro ? `${base}.${p(micro, 6)}` : base;
+  const base = `${c.year}-${p(c.month)}-${p(c.day)} ${p(c.hour)}:${p(c.minute)}:${p(c.second)}`;
+  const micro = c.millisecond * 1000;
+  const fraction = micro ? `.${p(micro, 6)}` : '';
+  if (c.offsetMinutes === undefined) return base + fraction;
+  const sign = c.offsetMinutes < 0 ? '-' : '+';
+  const off = Math.abs(c.offsetMinutes);
+  return `${base}${fraction}${sign}${p(Math.floor(off / 60))}:${p(off % 60)}`;
 }
 
 /** Alembic's slug: the message's word runs joined by `_`, lowercased, cut on a word boundary. */
@@ -105,17 +115,18 @@ export function slugOf(message: string, truncateSlugLength: number): string {
 }
 
 /** Python `%`-formatting of `file_template` with Alembic's keys; `.py` appended. */
-export function formatFileName(fileTemplate: string, rev: string, message: string, date: Date, truncateSlugLength: number): string {
+export function formatFileName(fileTemplate: string, rev: string, message: string, date: Date, truncateSlugLength: number, timezone?: string): string {
+  const c = wallClock(date, timezone);
   const values: Record<string, string | number> = {
     rev,
     slug: slugOf(message, truncateSlugLength),
     epoch: Math.floor(date.getTime() / 1000),
-    year: date.getFullYear(),
-    month: date.getMonth() + 1,
-    day: date.getDate(),
-    hour: date.getHours(),
-    minute: date.getMinutes(),
-    second: date.getSeconds(),
+    year: c.year,
+    month: c.month,
+    day: c.day,
+    hour: c.hour,
+    minute: c.minute,
+    second: c.second,
   };
   let out = '';
   for (let i = 0; i < fileTemplate.length; i++) {

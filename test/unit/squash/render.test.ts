@@ -154,3 +154,20 @@ describe('renderSquash without a project template', () => {
     assert.match(r.text, /\ndef upgrade\(\) -> None:\n    # --- /);
   });
 });
+
+describe('create date and file name with the project\'s timezone', () => {
+  it('prints the date as Python prints a zone-aware datetime, in that zone', async () => {
+    const { pythonDateString, formatFileName } = await import('../../../src/core/squash');
+    const instant = new Date(Date.UTC(2024, 0, 15, 23, 30, 5, 250));
+    assert.equal(pythonDateString(instant, 'UTC'), '2024-01-15 23:30:05.250000+00:00');
+    assert.equal(pythonDateString(instant, 'Asia/Kolkata'), '2024-01-16 05:00:05.250000+05:30');
+    assert.equal(pythonDateString(instant, 'America/New_York'), '2024-01-15 18:30:05.250000-05:00');
+    // The file name's date fields follow the same zone (the day changed in Kolkata).
+    assert.equal(formatFileName('%(year)d_%(month).2d_%(day).2d_%(rev)s', 'abc', 'm', instant, 40, 'Asia/Kolkata'), '2024_01_16_abc.py');
+  });
+
+  it('refuses a zone name the runtime does not know, saying what to write', async () => {
+    const { pythonDateString } = await import('../../../src/core/squash');
+    assert.throws(() => pythonDateString(new Date(), 'Mars/Olympus'), /not a time zone name.*IANA/);
+  });
+});
