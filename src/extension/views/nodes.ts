@@ -85,12 +85,12 @@ export class RevisionNode implements TreeNode {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(m.message || m.revision)}**\n\n`);
     md.appendMarkdown(`\`${m.revision}\`${m.date ? ` · ${m.date}` : ''} · ${m.kind === 'revision' ? 'revision' : m.facets.filter((f) => f !== 'problem').join(', ')}\n\n`);
-    if (m.path) md.appendMarkdown(`File: \`${escape(path.basename(m.path))}\`\n\n`);
+    if (m.path) md.appendMarkdown(`File: ${code(path.basename(m.path))}\n\n`);
     const list = (ids: string[]) => (ids.length ? ids.map((id) => `\`${id}\``).join(', ') : '—');
     md.appendMarkdown(`Parents: ${list(m.parents)}  \nChildren: ${list(m.children)}\n\n`);
     if (m.dependencies.length) md.appendMarkdown(`Depends on: ${list(m.dependencies)}\n\n`);
     if (m.dependents.length) md.appendMarkdown(`Needed by (depends_on): ${list(m.dependents)}\n\n`);
-    if (m.branchLabels.length) md.appendMarkdown(`Branch labels: ${m.branchLabels.map((l) => `\`${escape(l)}\``).join(', ')}\n\n`);
+    if (m.branchLabels.length) md.appendMarkdown(`Branch labels: ${m.branchLabels.map(code).join(', ')}\n\n`);
     const counts = await classificationCounts(this.state, m.revision).catch(() => undefined);
     if (token.isCancellationRequested) return item;
     if (counts) md.appendMarkdown(`Operations: ${counts}\n\n`);
@@ -124,6 +124,13 @@ export class LinkNode implements TreeNode {
   children(): TreeNode[] {
     return [];
   }
+}
+
+/** A Markdown code span: backslash escapes are literal inside one, so use a fence longer than any backtick run. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text}${fence}`;
 }
 
 function escape(text: string): string {
