@@ -106,6 +106,27 @@ describe('Revisions view', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('drops a project whose whole folder is deleted, without a refresh', async () => {
+    const a = await api();
+    const second = path.join(workspace, 'second-service');
+    fs.cpSync(path.join(process.env.ALEMBIC_SQUASH_FIXTURES!, 'branch-merge'), second, { recursive: true });
+    try {
+      await vscode.commands.executeCommand('alembicSquash.refresh');
+      await a.ready;
+      assert.equal(a.projects().length, 2, 'the copied project is found');
+      const gone = nextGraphChange(a, () => a.projects().length === 1);
+      fs.rmSync(second, { recursive: true, force: true });
+      await gone;
+      await a.ready;
+      assert.equal(a.projects()[0]!.configPath, path.join(workspace, 'alembic.ini'));
+    } finally {
+      if (fs.existsSync(second)) {
+        fs.rmSync(second, { recursive: true, force: true });
+        await vscode.commands.executeCommand('alembicSquash.refresh');
+      }
+    }
+  });
+
   it('reveals the revision of the active editor', async () => {
     await api();
     const file = fs.readdirSync(versions).find((f) => f.startsWith('c2d9e1f4a5b6'))!;

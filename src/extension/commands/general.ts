@@ -28,7 +28,8 @@ export function revealRevision(ctx: Ctx): Cmd {
     let revision = args?.revision;
     if (args?.configPath) state = ctx.store.find(args.configPath);
     if (!revision) {
-      const doc = vscode.window.activeTextEditor?.document;
+      // Focus in a view (the tree itself) may leave no active editor: the visible one is meant then.
+      const doc = (vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0])?.document;
       if (!doc || doc.uri.scheme !== 'file') return undefined;
       state = ctx.store.projectOfFile(doc.uri.fsPath);
       revision = state?.scripts.file(doc.uri.fsPath)?.migration.revision;
@@ -36,7 +37,7 @@ export function revealRevision(ctx: Ctx): Cmd {
     state ??= ctx.store.all.find((s) => revision !== undefined && s.scripts.map.has(revision));
     const node = state && revision ? ctx.revisions.nodeOf(state, revision) : undefined;
     if (!node) return undefined;
-    await ctx.view.reveal(node, { select: true, focus: false, expand: false });
+    await ctx.revisions.reveal(ctx.view, node);
     return node.revision;
   };
 }

@@ -32,6 +32,7 @@ export class ProjectStore implements vscode.Disposable {
   /** Fires with the project whose graph changed, or undefined after a (re)discovery. */
   readonly onDidChange = this.changed.event;
   private discovery: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private pending = Promise.resolve();
 
   constructor(private readonly log: Log) {
@@ -45,6 +46,8 @@ export class ProjectStore implements vscode.Disposable {
       configWatcher.onDidCreate(rediscover),
       configWatcher.onDidChange(rediscover),
       configWatcher.onDidDelete(rediscover),
+      // Deleting a folder reports only the folder, not the alembic.ini inside it.
+      ...this.watchFolderDeletions(),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.updateFile(e.document.uri.fsPath, e.document.getText());
@@ -52,6 +55,23 @@ export class ProjectStore implements vscode.Disposable {
       // Closing a dirty editor without saving, or reverting it: the disk is the truth again.
       vscode.workspace.onDidCloseTextDocument((doc) => void this.reread(doc.uri.fsPath)),
     );
+  }
+
+  private watchFolderDeletions(): vscode.Disposable[] {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    const holdsProject = (deleted: string) =>
+      this.states.some((s) => [s.project.here, s.project.configPath].some((p) => p !== undefined && (p === deleted || p.startsWith(deleted + path.sep))));
+    // A deleted tree arrives as a burst of events: wait for it to end, then discover once.
+    let timer: NodeJS.Timeout | undefined;
+    return [
+      watcher,
+      watcher.onDidDelete((uri) => {
+        if (!holdsProject(uri.fsPath)) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void this.refresh(), 200);
+      }),
+      { dispose: () => clearTimeout(timer) },
+    ];
   }
 
   /** Resolves when the first discovery (or the latest refresh) has finished. */
@@ -63,9 +83,19 @@ export class ProjectStore implements vscode.Disposable {
     return this.states;
   }
 
-  /** Full re-discovery: configs, then each project's files (the only full read). */
+  /**
+   * Full re-discovery: configs, then each project's files (the only full read). Runs one at a time so
+   * an older result never lands last; a burst of requests (a folder deleted file by file) while one
+   * runs becomes a single queued run, which sees every change made before it starts.
+   */
   refresh(): Promise<void> {
-    const run = this.discover().catch((err) => this.log.error('Discovering Alembic projects failed', err));
+    if (this.queued) return this.queued;
+    const previous = this.discovery ?? Promise.resolve();
+    const run = previous.then(() => {
+      this.queued = undefined;
+      return this.discover().catch((err) => this.log.error('Discovering Alembic projects failed', err));
+    });
+    this.queued = run;
     this.discovery = run;
     return run;
   }

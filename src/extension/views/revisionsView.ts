@@ -9,6 +9,8 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: TreeNode[] = [];
+  /** Waiters for the workbench's next request of the root nodes (see reveal). */
+  private readonly rootRequests: (() => void)[] = [];
   private readonly byProject = new Map<string, { project?: ProjectNode; revisions: Map<string, RevisionNode> }>();
 
   constructor(private readonly store: ProjectStore) {
@@ -39,7 +41,33 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) {
+      for (const resolve of this.rootRequests.splice(0)) resolve();
+    }
     return node ? node.children() : this.roots;
+  }
+
+  /**
+   * Reveals a node. Right after the view opens, or while it reloads after a graph change, the
+   * workbench has not asked for the nodes yet and answers "Data tree node not found": wait until it
+   * asks for the roots (at most a second), then try again.
+   */
+  async reveal(view: vscode.TreeView<TreeNode>, node: TreeNode): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await view.reveal(node, { select: true, focus: false, expand: false });
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          this.rootRequests.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
