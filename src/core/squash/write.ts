@@ -198,6 +198,9 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
   const journal: Journal = { version: 1, createdAt: new Date().toISOString(), description: options.description, entries, createdDirs };
   const journalPath = path.join(journalFolder, 'journal.json');
   fs.writeFileSync(journalPath, JSON.stringify(journal, null, 2));
+  // Journals and backups are the user's safety net, not project files: keep them out of version control.
+  const ignore = path.join(options.journalDir, '.gitignore');
+  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, IGNORE_TEXT);
   return {
     journalPath,
     written: [...state].filter(([, c]) => c !== null).map(([f]) => f),
@@ -214,6 +217,20 @@ export function lastJournal(journalDir: string): string | undefined {
     .sort();
   const last = folders[folders.length - 1];
   return last ? path.join(journalDir, last, 'journal.json') : undefined;
+}
+
+const IGNORE_TEXT = '# written by alembic-squash: journals of squashes, for `alembic-squash squash --undo`\n*\n';
+
+/** After the last undo the journal folder holds only the .gitignore we wrote: remove both, as before the squash. */
+function removeIfOnlyOurs(journalDir: string): void {
+  try {
+    const left = fs.readdirSync(journalDir);
+    if (left.length === 1 && left[0] === '.gitignore' && fs.readFileSync(path.join(journalDir, '.gitignore'), 'utf8') === IGNORE_TEXT) {
+      fs.rmSync(journalDir, { recursive: true, force: true });
+    }
+  } catch {
+    // already gone
+  }
 }
 
 /** Restores the state before the squash byte for byte; refuses (naming them) when files changed since. */
@@ -240,6 +257,7 @@ export function undo(journalPath: string): { restored: string[] } {
     }
   }
   fs.rmSync(folder, { recursive: true, force: true });
+  removeIfOnlyOurs(path.dirname(folder));
   return { restored: journal.entries.map((e) => e.path) };
 }
 

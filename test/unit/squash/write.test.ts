@@ -52,6 +52,8 @@ describe('squash edits, atomic write and undo', () => {
     const before = hashTree(s.copy.dir);
     const result = applyEdits(s.edits, { journalDir: s.journalDir });
     assert.equal(result.deleted.length, 6);
+    // The journal keeps itself out of version control.
+    assert.match(fs.readFileSync(path.join(s.journalDir, '.gitignore'), 'utf8'), /^\*$/m);
     const reread = await loadFixture(s.copy.dir);
     assert.deepEqual(reread.map.heads, ['0d3b8f5a61c9']);
     assert.equal(reread.map.size, 1);
