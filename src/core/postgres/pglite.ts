@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Extension, PGlite as PGliteInstance } from '@electric-sql/pglite';
 import type { PGLiteSocketServer as SocketServer } from '@electric-sql/pglite-socket';
+import { cacheFolder } from '../common/cache';
 import { schemaDumpArgs } from './client';
 import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
 import { randomDatabaseName } from './names';
@@ -49,11 +49,6 @@ function pgliteVersion(): string {
   }
 }
 
-/** `$XDG_CACHE_HOME/alembic-squash` or `~/.cache/alembic-squash`. */
-export function cacheFolder(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'alembic-squash');
-}
 
 /** A freshly initialized data dir depends only on the PGlite build and the extensions loaded with it. */
 export function dataDirCacheFile(version: string, extensionNames: string[]): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { cacheFolder } from '../common/cache';
 import type { Problem } from '../common/problem';
 import type { HeaderName, HeaderValue, MigrationFile } from '../parse';
 import type { ProjectConfig } from '../project';
@@ -62,7 +62,7 @@ export class HeaderCache {
     return HeaderCache.open([tool, project.configPath ?? project.here, project.section, ...project.versionLocations].join('\n'));
   }
 
-  static open(projectKey: string, folder = defaultCacheFolder()): HeaderCache {
+  static open(projectKey: string, folder = cacheFolder()): HeaderCache {
     const name = createHash('sha256').update(projectKey).digest('hex').slice(0, 16);
     const file = path.join(folder, 'headers', `${name}.json`);
     const producer = producerId();
@@ -180,7 +180,3 @@ function producerId(): string {
   }
 }
 
-export function defaultCacheFolder(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'alembic-squash');
-}
