@@ -10,6 +10,7 @@ import { OWNER_FILE, TEMP_PREFIX } from './names';
 import { freePort } from './ports';
 import { isAlive, run, stopChild, tail } from './process';
 import { isRoot, lookupAccount, type Account } from './osuser';
+import { copyTemplate, saveTemplate, templateDir } from './template';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
 
 const USER = 'postgres';
@@ -98,18 +99,23 @@ export class LocalServer implements ThrowawayServer {
       if (runAs) await chown(folder, runAs.uid, runAs.gid);
       const dataDir = path.join(folder, 'data');
       const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
-      log(`initdb (${bin.dir}) in ${dataDir}`);
-      const init = await run(
-        path.join(bin.dir, 'initdb'),
-        ['-D', dataDir, '-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-        { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder },
-      );
-      if (init.code !== 0) {
-        throw new ProviderUnavailableError(
-          'local',
-          'local-start-failed',
-          `initdb failed (exit ${init.code ?? init.signal}) in ${dataDir}:\n${tail(init.stderr || init.stdout)}`,
+      if (await copyTemplate(bin, dataDir, runAs)) {
+        log(`data dir copied from the cached template ${templateDir(bin)}`);
+      } else {
+        log(`initdb (${bin.dir}) in ${dataDir}`);
+        const init = await run(
+          path.join(bin.dir, 'initdb'),
+          ['-D', dataDir, '-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+          { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder },
         );
+        if (init.code !== 0) {
+          throw new ProviderUnavailableError(
+            'local',
+            'local-start-failed',
+            `initdb failed (exit ${init.code ?? init.signal}) in ${dataDir}:\n${tail(init.stderr || init.stdout)}`,
+          );
+        }
+        await saveTemplate(bin, dataDir);
       }
       // The OS may hand the port to someone else between our probe and the bind: retry with a new one.
       for (let attempt = 1; ; attempt++) {

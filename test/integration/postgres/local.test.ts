@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { OperationAbortedError, ProviderUnavailableError, startServer } from '../../../src/core/postgres';
 import { LocalServer } from '../../../src/core/postgres/local';
@@ -73,25 +76,64 @@ describe('local PostgreSQL back end', function () {
     }
   });
 
-  // 'initdb': cancelled while initdb runs (it takes ~1 s); 'postgres pid': while waiting for the server.
+  it('starts later clusters from a cached initdb template, and they work the same', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cachetest-'));
+    const previous = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      const lines: string[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const log: string[] = [];
+        const { server } = await startServer({ provider: 'local', log: (l) => log.push(l) });
+        try {
+          const db = await server.createDatabase();
+          assert.match(await server.dumpSchema(db), /PostgreSQL database dump/);
+        } finally {
+          await server.dispose();
+        }
+        lines.push(log);
+      }
+      assert.ok(lines[0]!.some((l) => l.startsWith('initdb')), 'the first cluster runs initdb');
+      assert.ok(lines[1]!.some((l) => l.startsWith('data dir copied from the cached template')), `the second copies the template: ${lines[1]!.join(' | ')}`);
+      assert.ok(!lines[1]!.some((l) => l.startsWith('initdb')));
+    } finally {
+      if (previous === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = previous;
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  // 'initdb': cancelled while initdb runs (it takes ~1 s; an empty cache forces it); 'postgres pid':
+  // while waiting for the server.
   for (const moment of ['initdb', 'postgres pid']) {
     it(`cancelling during start-up (${moment}) removes everything it started`, async () => {
       const controller = new AbortController();
       const pids: number[] = [];
-      const start = startServer({
-        provider: 'local',
-        signal: controller.signal,
-        log: (line) => {
-          const pid = /postgres pid (\d+)/.exec(line);
-          if (pid) pids.push(Number(pid[1]));
-          if (line.startsWith(moment)) setTimeout(() => controller.abort(), moment === 'initdb' ? 300 : 0);
-        },
-      });
-      await assert.rejects(start, OperationAbortedError);
-      assert.deepEqual(ourTempFolders(), []);
-      assert.deepEqual(ourChildProcesses(), []);
-      for (const pid of pids) assert.equal(isPidAlive(pid), false);
-      if (moment === 'postgres pid') assert.equal(pids.length, 1, 'abort happened before the server was spawned');
+      const cache = moment === 'initdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cachetest-')) : undefined;
+      const previous = process.env.XDG_CACHE_HOME;
+      if (cache) process.env.XDG_CACHE_HOME = cache;
+      try {
+        const start = startServer({
+          provider: 'local',
+          signal: controller.signal,
+          log: (line) => {
+            const pid = /postgres pid (\d+)/.exec(line);
+            if (pid) pids.push(Number(pid[1]));
+            if (line.startsWith(moment)) setTimeout(() => controller.abort(), moment === 'initdb' ? 300 : 0);
+          },
+        });
+        await assert.rejects(start, OperationAbortedError);
+        assert.deepEqual(ourTempFolders(), []);
+        assert.deepEqual(ourChildProcesses(), []);
+        for (const pid of pids) assert.equal(isPidAlive(pid), false);
+        if (moment === 'postgres pid') assert.equal(pids.length, 1, 'abort happened before the server was spawned');
+      } finally {
+        if (cache) {
+          if (previous === undefined) delete process.env.XDG_CACHE_HOME;
+          else process.env.XDG_CACHE_HOME = previous;
+          fs.rmSync(cache, { recursive: true, force: true });
+        }
+      }
     });
   }
 

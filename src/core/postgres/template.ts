@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { chown, chmod, cp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { cacheFolder } from '../common/cache';
+import type { PgBinDir } from './binaries';
+import type { Account } from './osuser';
+
+/**
+ * A freshly initdb'd data dir kept in the user's cache, per PostgreSQL build: copying it is several
+ * times faster than running initdb (≈ 0.9 s) for every throwaway cluster. It depends only on the
+ * binaries and the initdb flags, which are fixed.
+ */
+const COMPLETE = '.alembic-squash-template';
+
+export function templateDir(bin: PgBinDir): string {
+  const key = createHash('sha256').update(`${bin.dir}\n${bin.version}`).digest('hex').slice(0, 12);
+  return path.join(cacheFolder(), `pg-${bin.major}-datadir-${key}`);
+}
+
+/** Copies the cached template into `dataDir` (owned by `runAs` when given); false when there is none. */
+export async function copyTemplate(bin: PgBinDir, dataDir: string, runAs: Account | undefined): Promise<boolean> {
+  const template = templateDir(bin);
+  if (!(await exists(path.join(template, COMPLETE)))) return false;
+  try {
+    await cp(template, dataDir, { recursive: true, filter: (src) => path.basename(src) !== COMPLETE });
+    // PostgreSQL insists on a private data dir, owned by the user it runs as.
+    await chmod(dataDir, 0o700);
+    if (runAs) await chownTree(dataDir, runAs);
+    return true;
+  } catch {
+    await rm(dataDir, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** Keeps a copy of a data dir initdb just made, for the next clusters; failures only cost speed. */
+export async function saveTemplate(bin: PgBinDir, dataDir: string): Promise<void> {
+  const template = templateDir(bin);
+  const staging = `${template}.${process.pid}.tmp`;
+  try {
+    if (await exists(path.join(template, COMPLETE))) return;
+    await rm(staging, { recursive: true, force: true });
+    await cp(dataDir, staging, { recursive: true });
+    await writeFile(path.join(staging, COMPLETE), `${bin.dir} ${bin.version}\n`);
+    await rm(template, { recursive: true, force: true });
+    await rename(staging, template);
+  } catch {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function chownTree(dir: string, account: Account): Promise<void> {
+  await chown(dir, account.uid, account.gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(p, account);
+    else await chown(p, account.uid, account.gid);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
