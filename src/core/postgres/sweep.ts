@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { clusterTempBases } from './local';
 import { sweepDockerContainers } from './docker';
 import { OWNER_FILE, TEMP_PREFIX } from './names';
 import { isAlive, stopPid } from './process';
@@ -44,7 +45,7 @@ async function leftoverPostmaster(folder: string): Promise<number | undefined> {
  */
 export async function sweepStale(options: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
-  const bases = [...new Set((options.tempDirs ?? [os.tmpdir(), '/tmp']).map((d) => path.resolve(d)))];
+  const bases = [...new Set((options.tempDirs ?? clusterTempBases()).map((d) => path.resolve(d)))];
   for (const base of bases) {
     let names: string[];
     try {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chown, chmod, cp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -22,10 +23,13 @@ export async function copyTemplate(bin: PgBinDir, dataDir: string, runAs: Accoun
   const template = templateDir(bin);
   if (!(await exists(path.join(template, COMPLETE)))) return false;
   try {
-    await cp(template, dataDir, { recursive: true, filter: (src) => path.basename(src) !== COMPLETE });
+    // The system's cp is ~20× faster than fs.cp on a thousand small files; fs.cp is the fallback.
+    const copied = await run('cp', ['-a', template, dataDir]);
+    if (!copied) await cp(template, dataDir, { recursive: true });
+    await rm(path.join(dataDir, COMPLETE), { force: true });
     // PostgreSQL insists on a private data dir, owned by the user it runs as.
     await chmod(dataDir, 0o700);
-    if (runAs) await chownTree(dataDir, runAs);
+    if (runAs && !(await run('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dataDir]))) await chownTree(dataDir, runAs);
     return true;
   } catch {
     await rm(dataDir, { recursive: true, force: true });
@@ -40,7 +44,7 @@ export async function saveTemplate(bin: PgBinDir, dataDir: string): Promise<void
   try {
     if (await exists(path.join(template, COMPLETE))) return;
     await rm(staging, { recursive: true, force: true });
-    await cp(dataDir, staging, { recursive: true });
+    if (!(await run('cp', ['-a', dataDir, staging]))) await cp(dataDir, staging, { recursive: true });
     await writeFile(path.join(staging, COMPLETE), `${bin.dir} ${bin.version}\n`);
     await rm(template, { recursive: true, force: true });
     await rename(staging, template);
@@ -56,6 +60,13 @@ async function chownTree(dir: string, account: Account): Promise<void> {
     if (entry.isDirectory()) await chownTree(p, account);
     else await chown(p, account.uid, account.gid);
   }
+}
+
+/** True when the command ran and succeeded; false when it is missing or failed (the caller falls back). */
+function run(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: 60_000 }, (error) => resolve(!error));
+  });
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { TEMP_PREFIX } from '../../../src/core/postgres';
 /** Temp folders with our prefix whose owner.json names this test process. */
 export function ourTempFolders(): string[] {
   const found: string[] = [];
-  for (const base of new Set([os.tmpdir(), '/tmp'])) {
+  for (const base of new Set([os.tmpdir(), '/tmp', '/dev/shm'])) {
     let names: string[] = [];
     try {
       names = readdirSync(base).filter((n) => n.startsWith(TEMP_PREFIX));

@@ -103,7 +103,7 @@ export function descendants(root = process.pid, known: ReadonlySet<number> = new
 /** `alembic-squash-*` folders in this process's temp folder, and those in /tmp that name this process as owner. */
 export function tempFolders(): Set<string> {
   const found = new Set<string>();
-  for (const base of new Set([os.tmpdir(), PRIVATE_TMP, '/tmp'])) {
+  for (const base of new Set([os.tmpdir(), PRIVATE_TMP, '/tmp', '/dev/shm'])) {
     let names: string[] = [];
     try {
       names = readdirSync(base).filter((n) => n.startsWith('alembic-squash-'));
