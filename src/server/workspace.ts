@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjects, versionLocationOf, type ProjectConfig } from '../core/project';
-import { HeaderCache, ScriptDirectory, type ScriptFile } from '../core/scripts';
+import { HeaderCache, readText, ScriptDirectory, type ScriptFile } from '../core/scripts';
 
 /** One Alembic project the server keeps current: its configuration and its files' graph. */
 export interface ProjectState {
@@ -107,14 +106,6 @@ export class Workspace {
       if (full && text !== undefined) state.scripts.fullFile(file);
     }
     return touched;
-  }
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

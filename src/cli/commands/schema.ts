@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { singleProject } from '../projects';
 import { cancelOnInterrupt, providerFrom } from '../providerArgs';
-import { pythonFor } from './squash';
+import { findPython } from '../../core/alembic';
 import { printDifferences } from './verify';
 
 /** `alembic-squash schema [PATH] --at REV`: the normalized schema the history gives at REV. */
@@ -46,7 +46,7 @@ async function run(pathArg: string, revisions: string[], values: Record<string, 
   try {
     return await schemasAt({
       project,
-      python: pythonFor(values.python as string | undefined, project.here),
+      python: findPython({ python: values.python as string | undefined, projectDir: project.here }),
       provider,
       revisions,
       urlEnvVars: values['url-env'] as string[] | undefined,

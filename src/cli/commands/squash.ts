@@ -58,7 +58,7 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
   if (args.partialDowngrade && !['raise', 'comment'].includes(args.partialDowngrade)) {
     throw new UsageError('--partial-downgrade takes "raise" or "comment"');
   }
-  const python = pythonFor(args.python, project.here);
+  const python = findPython({ python: args.python, projectDir: project.here });
   const options: SquashOptions = {
     revisionId: args.revisionId ?? 'tip',
     message: args.message,
@@ -92,14 +92,6 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     o.out(`Prove it on a throwaway PostgreSQL: alembic-squash verify ${args.path === '.' ? '' : args.path + ' '}--against-ref HEAD   (the written squash vs the committed chain)`);
   }
   return ExitCode.ok;
-}
-
-export function pythonFor(given: string | undefined, here: string): string | undefined {
-  try {
-    return findPython({ python: given, projectDir: here });
-  } catch {
-    return undefined;
-  }
 }
 
 async function databaseAdvice(url: string, prepared: PreparedSquash) {

@@ -16,7 +16,7 @@ import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { singleProject } from '../projects';
 import { cancelOnInterrupt, providerFrom, seconds } from '../providerArgs';
-import { pythonFor } from './squash';
+import { findPython } from '../../core/alembic';
 
 export interface VerifyArgs {
   path: string;
@@ -37,11 +37,11 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
   const provider = providerFrom(args.values);
   const { project } = await singleProject(args.path);
-  const python = pythonFor(args.values.python as string | undefined, project.here);
+  const python = findPython({ python: args.values.python as string | undefined, projectDir: project.here });
   const interrupt = cancelOnInterrupt();
   const disposers: (() => Promise<unknown>)[] = [];
   try {
-    const setup = await setUp(args, project, disposers);
+    const setup = await setUp(args, project, python, disposers);
     const onEvent = (e: VerifyEvent) => {
       if (args.json) return;
       if (e.status === 'begin') o.progress(`${e.message ?? e.phase}…`);
@@ -85,9 +85,8 @@ interface Setup {
   members: string[];
 }
 
-async function setUp(args: VerifyArgs, project: ProjectConfig, disposers: (() => Promise<unknown>)[]): Promise<Setup> {
+async function setUp(args: VerifyArgs, project: ProjectConfig, python: string, disposers: (() => Promise<unknown>)[]): Promise<Setup> {
   if (args.from && args.to) {
-    const python = pythonFor(args.values.python as string | undefined, project.here);
     const prepared = await prepareSquash({ project, from: args.from, to: args.to, python, options: { revisionId: args.revisionId ?? 'tip' } });
     const parents = prepared.plan.downRevisions;
     const downgradeTo = parents.length === 0 ? 'base' : parents.length === 1 ? parents[0] : undefined;

@@ -1,3 +1,3 @@
-export { ScriptDirectory, toRevision, graphProblemRange, type ScriptFile, type LocatedProblem, type LoadOptions } from './scriptDirectory';
+export { ScriptDirectory, readText, toRevision, graphProblemRange, type ScriptFile, type LocatedProblem, type LoadOptions } from './scriptDirectory';
 export { LineIndex } from './lines';
 export { HeaderCache } from './headerCache';

@@ -207,7 +207,8 @@ function statOf(file: string): fs.Stats | undefined {
   }
 }
 
-function readText(file: string): string | undefined {
+/** A file's text, or undefined when it cannot be read (gone, a folder, no permission). */
+export function readText(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

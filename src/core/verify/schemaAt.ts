@@ -1,12 +1,9 @@
-import { Client } from 'pg';
 import { AlembicAbortedError, checkAlembic, findPython, runAlembic } from '../alembic';
 import { startServer, type ProviderOptions, type ThrowawayDatabase } from '../postgres';
 import type { ProjectConfig } from '../project';
-import { captureSchema, renderSchemaText, type SchemaSnapshot } from '../schema';
+import { renderSchemaText, type SchemaSnapshot } from '../schema';
+import { captureDatabase, historyExtensions } from './capture';
 import { VerifyCancelledError, VerifyMigrationError } from './errors';
-import { extensionsCreatedBy } from './extensions';
-import { listMigrationFiles } from '../project';
-import * as fs from 'node:fs/promises';
 
 export interface SchemaAtOptions {
   project: ProjectConfig;
@@ -32,8 +29,7 @@ export async function schemasAt(options: SchemaAtOptions): Promise<{ schemas: Sc
   if (!project.configPath) throw new Error('Reading a schema needs an Alembic configuration (alembic.ini or pyproject.toml).');
   const python = options.python ?? findPython({ projectDir: project.here });
   await checkAlembic(python, signal);
-  const files = await listMigrationFiles(project);
-  const extensions = await extensionsCreatedBy(await Promise.all(files.map((f) => fs.readFile(f, 'utf8').catch(() => ''))));
+  const extensions = await historyExtensions(project);
   options.onProgress?.('starting a throwaway PostgreSQL');
   const { server } = await startServer({ ...options.provider, extensions, signal, log: options.log });
   const created: ThrowawayDatabase[] = [];
@@ -54,15 +50,7 @@ export async function schemasAt(options: SchemaAtOptions): Promise<{ schemas: Sc
         });
       }
       options.onProgress?.(`capturing the schema at ${revision}`);
-      const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.name });
-      client.on('error', () => undefined);
-      await client.connect();
-      let snapshot: SchemaSnapshot;
-      try {
-        snapshot = await captureSchema({ dumpText: await server.dumpSchema(db), client });
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+      const { schema: snapshot } = await captureDatabase(server, db);
       schemas.push({ revision, snapshot, text: renderSchemaText(snapshot) });
     }
     return { schemas, provider: server.description };

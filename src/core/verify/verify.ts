@@ -1,12 +1,9 @@
-import * as fs from 'node:fs/promises';
-import { Client } from 'pg';
 import { AlembicAbortedError, AlembicUnavailableError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
-import { listMigrationFiles } from '../project';
 import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
-import { captureData, captureSchema, compareData, compareSchemas, renderSchemaText, unifiedDiff, type DataSnapshot, type SchemaSnapshot } from '../schema';
+import { compareData, compareSchemas, renderSchemaText, unifiedDiff } from '../schema';
 import { applyChanges, type FileEdit } from '../squash';
 import { VerifyCancelledError, VerifyMigrationError } from './errors';
-import { extensionsCreatedBy } from './extensions';
+import { captureDatabase, historyExtensions } from './capture';
 import type { VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
 /**
@@ -49,7 +46,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     const chainLocations = options.chainVersionLocations ?? project.versionLocations;
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
-      const extensions = await historyExtensions(chainLocations, project);
+      const extensions = await historyExtensions(project, chainLocations);
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
       // With a running server, a missing Alembic surfaces from the first migration just as clearly.
@@ -106,12 +103,12 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     ]);
 
     const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () =>
-      Promise.all([capture(server, chainDb, options.seedTables), capture(server, squashDb, options.seedTables)]),
+      Promise.all([chainDb, squashDb].map((db) => captureDatabase(server, db, { data: true, seedTables: options.seedTables }))),
     );
 
     const compared = await phase('compare', 'comparing schemas and seed data', async () => {
       const schema = compareSchemas(chain.schema, squash.schema);
-      const data = compareData(chain.data, squash.data);
+      const data = compareData(chain.data!, squash.data!);
       return { schema, data };
     });
 
@@ -121,7 +118,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       downgrade = await phase('downgrade', `downgrading the squash to ${target} and comparing with the chain there`, async () => {
         const parentDb = await newDatabase();
         await Promise.all([run('squash', squashDb, 'downgrade', target), target === 'base' ? undefined : run('chain', parentDb, 'upgrade', target)]);
-        const [atParent, squashed] = await Promise.all([capture(server, parentDb, []), capture(server, squashDb, [])]);
+        const [atParent, squashed] = await Promise.all([captureDatabase(server, parentDb), captureDatabase(server, squashDb)]);
         return {
           target,
           schema: compareSchemas(atParent.schema, squashed.schema),
@@ -155,26 +152,6 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
-interface Captured {
-  schema: SchemaSnapshot;
-  data: DataSnapshot;
-}
-
-async function capture(server: ThrowawayServer, db: ThrowawayDatabase, seedTables: string[] | undefined): Promise<Captured> {
-  const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.name });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    // Catalog and data first: the embedded back end's dump must come last on an instance.
-    const data = await captureData(client, { tables: seedTables });
-    const dumpText = await server.dumpSchema(db);
-    const schema = await captureSchema({ dumpText, client });
-    return { schema, data };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** The candidate history in a temporary folder: the squash's edits applied to a copy, or given folders. */
 async function candidateLocations(options: VerifyOptions, chainLocations: string[]): Promise<VersionLocationsCopy> {
   const candidate = options.candidate;
@@ -194,10 +171,4 @@ export function filesOf(edits: FileEdit[]): Map<string, string | null> {
     else files.set(e.path, applyChanges(e.expectedText, e.changes));
   }
   return files;
-}
-
-async function historyExtensions(locations: string[], project: VerifyOptions['project']): Promise<string[]> {
-  const files = await listMigrationFiles({ ...project, versionLocations: locations });
-  const texts = await Promise.all(files.map((f) => fs.readFile(f, 'utf8').catch(() => '')));
-  return extensionsCreatedBy(texts);
 }

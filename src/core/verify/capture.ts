@@ -1,0 +1,38 @@
+import * as fs from 'node:fs/promises';
+import { Client } from 'pg';
+import type { ThrowawayDatabase, ThrowawayServer } from '../postgres';
+import { listMigrationFiles, type ProjectConfig } from '../project';
+import { captureData, captureSchema, type DataSnapshot, type SchemaSnapshot } from '../schema';
+import { extensionsCreatedBy } from './extensions';
+
+export interface CapturedDatabase {
+  schema: SchemaSnapshot;
+  /** Rows of seed tables; absent when not asked for. */
+  data?: DataSnapshot;
+}
+
+/** One throwaway database's normalized schema (dump + catalog) and, when asked, its seed data. */
+export async function captureDatabase(
+  server: ThrowawayServer,
+  db: ThrowawayDatabase,
+  options: { data?: boolean; seedTables?: string[] } = {},
+): Promise<CapturedDatabase> {
+  const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.name });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    // Catalog and data first: on the embedded back end the dump must come last on an instance.
+    const data = options.data ? await captureData(client, { tables: options.seedTables }) : undefined;
+    const dumpText = await server.dumpSchema(db);
+    return { schema: await captureSchema({ dumpText, client }), data };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The extensions a project's history creates (the embedded back end must load them up front). */
+export async function historyExtensions(project: ProjectConfig, versionLocations = project.versionLocations): Promise<string[]> {
+  const files = await listMigrationFiles({ ...project, versionLocations });
+  const texts = await Promise.all(files.map((f) => fs.readFile(f, 'utf8').catch(() => '')));
+  return extensionsCreatedBy(texts);
+}
