@@ -252,7 +252,22 @@ def describe_failure(exc, folders):
         info.update({"file": os.path.abspath(file), "line": line, "revision": revision})
         if revision is None:
             info["revision"] = revision_of_file(file)
+    missing = missing_module(exc)
+    if missing:
+        info["missing_module"] = missing
     return info
+
+
+def missing_module(exc):
+    """The module a failed import named (`app` of `from app.models import X`), along the exception chain."""
+    seen = set()
+    current = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            return current.name
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def revision_of_file(path):

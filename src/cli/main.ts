@@ -139,47 +139,77 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
     const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     return await command.run(values, positionals, o);
   } catch (error) {
-    return reportError(error, command, o);
+    return reportError(error, command, o, rest.includes('--json'));
   }
 }
 
-/** The one place where errors of the core become words and exit codes for people. */
-function reportError(error: unknown, command: Command, o: Output): number {
+/** An error in words: exit code, a stable code for --json, what happened, what to do. */
+interface DescribedError {
+  exit: number;
+  code: string;
+  message: string;
+  hint?: string;
+  /** Extra text for people (a traceback), not part of the JSON message. */
+  detail?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** The one place where errors of the core become words and exit codes, for people and for --json. */
+function reportError(error: unknown, command: Command, o: Output, json: boolean): number {
   o.done();
-  const e = error as Error & { code?: string };
-  if (error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-    o.err(`alembic-squash: ${e.message}\nusage: ${command.usage}`);
-    return ExitCode.usage;
+  const d = describeError(error, command);
+  if (json) {
+    o.json({ error: { code: d.code, message: d.message, hint: d.hint ?? null, ...d.extra } });
+    return d.exit;
   }
-  const fail = (code: number, text = e.message) => {
-    o.err(`${paint(o, 'red', 'error:')} ${text}`);
-    return code;
-  };
+  if (d.code === 'usage') {
+    o.err(`alembic-squash: ${d.message}\nusage: ${command.usage}`);
+    return d.exit;
+  }
+  o.err(`${paint(o, 'red', 'error:')} ${d.message}${d.hint ? `\n${paint(o, 'yellow', 'hint:')} ${d.hint}` : ''}${d.detail ? `\n\n${d.detail}` : ''}`);
+  if (d.code === 'internal' && process.env.ALEMBIC_SQUASH_DEBUG) o.err((error as Error)?.stack ?? '');
+  return d.exit;
+}
+
+function describeError(error: unknown, command: Command): DescribedError {
+  const e = error as Error & { code?: string };
+  const message = e?.message ?? String(error);
+  if (error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+    return { exit: ExitCode.usage, code: 'usage', message, hint: `usage: ${command.usage}` };
+  }
   // The error classes of the heavier layers are loaded only on this path.
   const { AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
   const { ProviderUnavailableError } = require('../core/postgres') as typeof import('../core/postgres');
   const { NoJournalError, SquashError } = require('../core/squash') as typeof import('../core/squash');
-  const { GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
-  if (error instanceof VerifyCancelledError) return fail(130);
-  if (error instanceof NotSquashableError) return fail(ExitCode.found);
+  const { BackendLostError, GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
+  if (error instanceof VerifyCancelledError) return { exit: 130, code: 'cancelled', message: 'cancelled: everything that was started has been removed' };
+  if (error instanceof BackendLostError) {
+    return { exit: ExitCode.environment, code: 'backend-lost', message, hint: 'run it again; if it recurs, check the back end (disk space, Docker daemon, memory)' };
+  }
+  if (error instanceof NotSquashableError) return { exit: ExitCode.found, code: 'not-squashable', message };
   if (error instanceof ProjectPathNotFoundError || error instanceof GraphError || error instanceof NoJournalError || error instanceof GitRefError) {
-    return fail(ExitCode.usage);
+    return { exit: ExitCode.usage, code: 'configuration', message };
   }
-  if (error instanceof ProviderUnavailableError || error instanceof AlembicUnavailableError) return fail(ExitCode.environment);
-  if (error instanceof VerifyMigrationError) {
-    const cause = error.cause;
-    const detail = cause instanceof MigrationFailedError ? `\n\n${cause.traceback.trim()}` : '';
-    return fail(ExitCode.found, `${e.message}${detail}`);
+  if (error instanceof ProviderUnavailableError) return { exit: ExitCode.environment, code: 'no-backend', message };
+  if (error instanceof AlembicUnavailableError) return { exit: ExitCode.environment, code: 'no-alembic', message, hint: 'pass --python with the interpreter of the project\'s virtual environment' };
+  const migration = error instanceof VerifyMigrationError ? error.cause : error;
+  if (migration instanceof MigrationFailedError) {
+    const where = { file: migration.file, line: migration.line, revision: migration.revision ?? null, side: error instanceof VerifyMigrationError ? error.side : null };
+    if (migration.missingModule) {
+      const python = migration.python ?? 'the interpreter';
+      return {
+        exit: ExitCode.environment,
+        code: 'missing-module',
+        message: `${migration.file}:${migration.line} (revision ${migration.revision ?? '?'}) imports the module '${migration.missingModule}', which ${python} cannot import`,
+        hint: `the history imports the project's own code: point --python (or the alembicSquash.python setting) at the project's virtual environment, e.g. --python .venv/bin/python`,
+        extra: { ...where, module: migration.missingModule, python },
+      };
+    }
+    return { exit: ExitCode.found, code: 'migration-failed', message, detail: migration.traceback.trim(), extra: where };
   }
-  if (error instanceof MigrationFailedError) return fail(ExitCode.found, `${e.message}\n\n${error.traceback.trim()}`);
-  if (error instanceof SquashError) return fail(ExitCode.found);
-  if (typeof (error as { exitCode?: unknown }).exitCode === 'number') {
-    o.err(`${paint(o, 'red', 'error:')} ${e.message}`);
-    return (error as { exitCode: number }).exitCode;
-  }
-  o.err(`${paint(o, 'red', 'error:')} ${e?.message ?? String(error)}`);
-  if (process.env.ALEMBIC_SQUASH_DEBUG) o.err(e?.stack ?? '');
-  return ExitCode.usage;
+  if (error instanceof SquashError) return { exit: ExitCode.found, code: 'squash-failed', message };
+  if (typeof (error as { exitCode?: unknown }).exitCode === 'number') return { exit: (error as { exitCode: number }).exitCode, code: 'failed', message };
+  return { exit: ExitCode.usage, code: 'internal', message };
 }
 
 if (require.main === module) {

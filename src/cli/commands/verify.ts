@@ -132,9 +132,13 @@ async function setUp(args: VerifyArgs, project: ProjectConfig, python: string, d
 function verifyJson(r: VerifyResult, setup: Setup) {
   return {
     equal: r.equal,
+    summary: summaries(r),
     schema: r.schema,
     data: r.data,
-    downgrade: r.downgrade ? { target: r.downgrade.target, equal: r.downgrade.schema.equal, differences: r.downgrade.schema.differences } : { skipped: setup.downgradeSkipped ?? 'not requested' },
+    downgrade: r.downgrade
+      ? { target: r.downgrade.target, equal: r.downgrade.schema.equal && r.downgrade.data.equal, differences: r.downgrade.schema.differences, data: r.downgrade.data.differences }
+      : { skipped: setup.downgradeSkipped ?? 'not requested' },
+    information: r.information,
     members: setup.members,
     unifiedDiff: r.unifiedDiff,
     timings: r.timings,
@@ -143,21 +147,55 @@ function verifyJson(r: VerifyResult, setup: Setup) {
   };
 }
 
+/** Every difference in one line, in the order they are printed. */
+function summaries(r: VerifyResult): string[] {
+  const down = r.downgrade;
+  return [
+    ...r.schema.differences.map((d) => d.summary),
+    ...r.data.differences.map((d) => d.summary),
+    ...r.data.sequences.map((d) => d.summary),
+    ...(down ? [...down.schema.differences.map((d) => `after downgrade to ${down.target}: ${d.summary}`), ...down.data.differences.map((d) => `after downgrade to ${down.target}: ${d.summary}`)] : []),
+  ];
+}
+
 function printResult(o: Output, r: VerifyResult, setup: Setup) {
   o.out();
   o.out(paint(o, 'gray', `on ${r.provider.description} — ${r.provider.reason}`));
+  printInformation(o, r);
   if (r.equal) {
     o.out(paint(o, 'green', `✓ equal: same schema (${countObjects(r)} objects), same seed data` + (r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : '')));
     if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${setup.downgradeSkipped ?? 'not requested'}`));
     o.out(paint(o, 'gray', `total ${seconds(r.totalMs)}`));
     return;
   }
+  const lines = summaries(r);
+  o.out();
+  o.out(paint(o, 'bold', `${lines.length} difference(s):`));
+  for (const line of lines) o.out(`  ${paint(o, 'red', '✗')} ${line}`);
   printDifferences(o, 'Schema at the tip (chain ↔ squash)', r.schema.differences);
   printData(o, r.data.differences);
-  if (r.downgrade && !r.downgrade.schema.equal) printDifferences(o, `After downgrading to ${r.downgrade.target} (chain ↔ squash)`, r.downgrade.schema.differences);
-  const n = r.schema.differences.length + r.data.differences.length + (r.downgrade?.schema.differences.length ?? 0);
+  if (r.downgrade && !r.downgrade.schema.equal) {
+    printDifferences(o, `After downgrading to ${r.downgrade.target} (the chain's downgrade ↔ the squash's)`, r.downgrade.schema.differences);
+  }
+  if (r.downgrade && !r.downgrade.data.equal) printData(o, r.downgrade.data.differences, `Seed data after downgrading to ${r.downgrade.target}`);
   o.out();
-  o.out(paint(o, 'red', `✗ different: ${n} difference(s)`) + paint(o, 'gray', `  (total ${seconds(r.totalMs)})`));
+  o.out(paint(o, 'red', `✗ different: ${lines.length} difference(s)`) + paint(o, 'gray', `  (total ${seconds(r.totalMs)})`));
+}
+
+/** Facts about the history (lossy downgrades, columns left out), never differences. */
+function printInformation(o: Output, r: VerifyResult) {
+  const leftOut = r.information.filter((n) => n.where === 'tip');
+  const lossy = r.information.filter((n) => n.where === 'downgrade');
+  if (leftOut.length) {
+    o.out();
+    o.out(paint(o, 'bold', 'Not compared (their default gives another value on every run):'));
+    for (const n of leftOut) o.out(`  ${paint(o, 'gray', 'ℹ')} ${n.name}: ${n.detail}`);
+  }
+  if (lossy.length) {
+    o.out();
+    o.out(paint(o, 'bold', `Your history's downgrade to ${r.downgrade?.target} is lossy here (not caused by the squash):`));
+    for (const n of lossy) o.out(`  ${paint(o, 'gray', 'ℹ')} ${n.detail}`);
+  }
 }
 
 function countObjects(r: VerifyResult): number {
@@ -172,7 +210,12 @@ export function printDifferences(o: Output, title: string, differences: ObjectDi
   const onlyLeft = `- only in ${sides.left}`;
   const onlyRight = `+ only in ${sides.right}`;
   const width = Math.max(onlyLeft.length, onlyRight.length);
+  let kind: string | undefined;
   for (const d of differences) {
+    if (d.kind !== kind) {
+      kind = d.kind;
+      o.out(`  ${paint(o, 'gray', `— ${kind} —`)}`);
+    }
     const mark =
       d.change === 'added' ? paint(o, 'green', onlyRight.padEnd(width)) : d.change === 'removed' ? paint(o, 'red', onlyLeft.padEnd(width)) : paint(o, 'yellow', '~ changed'.padEnd(width));
     o.out(`  ${mark}  ${d.kind} ${paint(o, 'bold', d.name)}${d.detail ? `: ${d.detail}` : ''}`);
@@ -187,14 +230,18 @@ export function printDifferences(o: Output, title: string, differences: ObjectDi
   }
 }
 
-function printData(o: Output, differences: TableDataDifference[]) {
+function printData(o: Output, differences: TableDataDifference[], title = 'Seed data') {
   if (!differences.length) return;
   o.out();
-  o.out(paint(o, 'bold', `Seed data: ${differences.length} table(s) differ`));
+  o.out(paint(o, 'bold', `${title}: ${differences.length} table(s) differ`));
   for (const d of differences) {
     o.out(`  ${paint(o, 'yellow', '~')} ${paint(o, 'bold', d.table)}: ${d.detail} (chain ${d.leftCount} rows, squash ${d.rightCount})`);
     for (const row of d.missing.examples) o.out(indent(paint(o, 'red', 'missing in squash: ') + JSON.stringify(row)));
     for (const row of d.extra.examples) o.out(indent(paint(o, 'green', 'extra in squash:   ') + JSON.stringify(row)));
+    for (const c of d.changed) {
+      o.out(indent(paint(o, 'red', 'chain:  ') + JSON.stringify(c.left)));
+      o.out(indent(paint(o, 'green', 'squash: ') + JSON.stringify(c.right)));
+    }
   }
 }
 

@@ -26,6 +26,10 @@ export class MigrationFailedError extends Error {
     /** The Python exception's type and message, e.g. `ProgrammingError`, `relation "x" does not exist`. */
     readonly errorType: string,
     readonly errorMessage: string,
+    /** Set when the migration imports a module the interpreter cannot find (`app` of `from app.models import X`). */
+    readonly missingModule?: string,
+    /** The interpreter that ran it. */
+    readonly python?: string,
   ) {
     super(`Revision ${revision ?? '?'} failed at ${file}:${line}: ${errorType}: ${firstLine(errorMessage)}`);
   }

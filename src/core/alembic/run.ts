@@ -108,6 +108,7 @@ interface DriverError {
   file?: string;
   line?: number;
   revision?: string | null;
+  missing_module?: string;
 }
 
 function toError(python: string, outcome: DriverOutcome, mask: (s: string) => string): Error {
@@ -131,6 +132,8 @@ function toError(python: string, outcome: DriverOutcome, mask: (s: string) => st
       traceback ?? '',
       error.type ?? 'Error',
       message,
+      error.missing_module,
+      python,
     );
   }
   return new AlembicCommandError(error.kind ?? 'alembic', message, traceback, error.type);

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffWords, type Change } from 'diff';
 import { OBJECT_KINDS, type ObjectDifference, type SchemaDiff, type SchemaObject, type SchemaSnapshot } from './types';
 
 const KIND_ORDER = new Map<string, number>(OBJECT_KINDS.map((k, i) => [k, i]));
@@ -32,35 +32,53 @@ function comparable(o: SchemaObject): string {
  * Compares two snapshots object by object. `a` is the left side (the chain), `b` the right side
  * (the squash). Both must come from the same source (catalog or dump).
  */
-export function compareSchemas(a: SchemaSnapshot, b: SchemaSnapshot): SchemaDiff {
+export function compareSchemas(a: SchemaSnapshot, b: SchemaSnapshot, sides?: DiffLabels): SchemaDiff {
   if (a.source !== b.source) {
     throw new Error(`cannot compare a ${a.source} snapshot with a ${b.source} snapshot`);
   }
   const differences: ObjectDifference[] = [];
-  const keys = new Set([...a.objects.keys(), ...b.objects.keys()]);
-  for (const key of keys) {
-    const left = a.objects.get(key);
-    const right = b.objects.get(key);
-    if (left && !right) {
-      differences.push({ kind: left.kind, name: left.name, change: 'removed', left: objectText(left), detail: `only in the left side` });
-    } else if (right && !left) {
-      differences.push({ kind: right.kind, name: right.name, change: 'added', right: objectText(right), detail: `only in the right side` });
-    } else if (left && right) {
-      const details = [...attributeChanges(left, right), ...orderChanges(left, right)];
-      if (details.length) {
-        differences.push({
-          kind: left.kind,
-          name: left.name,
-          change: 'changed',
-          left: objectText(left),
-          right: objectText(right),
-          detail: details.join('; '),
-        });
-      }
-    }
+  for (const key of new Set([...a.objects.keys(), ...b.objects.keys()])) {
+    const d = diffObjects(a.objects.get(key), b.objects.get(key), sides);
+    if (d) differences.push(d);
   }
   differences.sort(byKindThenName);
   return { equal: differences.length === 0, differences };
+}
+
+/** One object on both sides (either may be missing): its difference, or undefined when they are the same. */
+export function diffObjects(
+  left: SchemaObject | undefined,
+  right: SchemaObject | undefined,
+  sides: DiffLabels = { left: 'chain', right: 'squash' },
+): ObjectDifference | undefined {
+  if (left && !right) {
+    return { kind: left.kind, name: left.name, change: 'removed', left: objectText(left), detail: `only in the left side`, summary: `${left.kind} ${left.name}: only in the ${sides.left}` };
+  }
+  if (right && !left) {
+    return { kind: right.kind, name: right.name, change: 'added', right: objectText(right), detail: `only in the right side`, summary: `${right.kind} ${right.name}: only in the ${sides.right}` };
+  }
+  if (!left || !right) return undefined;
+  const details = [...attributeChanges(left, right), ...orderChanges(left, right)];
+  if (!details.length) return undefined;
+  const detail = details.join('; ');
+  return {
+    kind: left.kind,
+    name: left.name,
+    change: 'changed',
+    left: objectText(left),
+    right: objectText(right),
+    detail,
+    summary: `${left.kind} ${left.name}: ${sides.left} → ${sides.right}: ${detail}`,
+  };
+}
+
+/** True when both sides hold the same object (or both lack it). */
+export function sameObject(left: SchemaObject | undefined, right: SchemaObject | undefined): boolean {
+  return diffObjects(left, right) === undefined;
+}
+
+export function byKindAndName(a: { kind: string; name: string }, b: { kind: string; name: string }): number {
+  return byKindThenName(a, b);
 }
 
 function attributeChanges(left: SchemaObject, right: SchemaObject): string[] {
@@ -75,7 +93,7 @@ function attributeChanges(left: SchemaObject, right: SchemaObject): string[] {
     } else if (l === undefined) out.push(`${k} added: ${short(r!)}`);
     else if (r === undefined) out.push(`${k} removed: ${short(l)}`);
     else if (isShort(l) && isShort(r)) out.push(`${k}: ${l} → ${r}`);
-    else out.push(`${k} differs`);
+    else out.push(`${k}: ${smallestChange(l, r)}`);
   }
   return out;
 }
@@ -88,6 +106,27 @@ function orderChanges(left: SchemaObject, right: SchemaObject): string[] {
   const r = right.columns.filter((c) => common.has(c));
   if (l.join('\u0000') === r.join('\u0000')) return [];
   return [`column order differs: (${l.join(', ')}) vs (${r.join(', ')})`];
+}
+
+/**
+ * The smallest differing fragment of two long texts, on word boundaries, with a little context:
+ * `… WHERE t.status «IN ('open', 'in_progress')» → «= 'open'» …`.
+ */
+export function smallestChange(l: string, r: string, max = 60): string {
+  const parts = diffWords(l, r);
+  const first = parts.findIndex((p) => p.added || p.removed);
+  let last = parts.length - 1;
+  while (last > first && !parts[last]!.added && !parts[last]!.removed) last--;
+  const middle = parts.slice(first, last + 1);
+  const side = (keep: (p: Change) => boolean) => clip(middle.filter(keep).map((p) => p.value).join(''), max);
+  const before = first > 0 ? clip(parts[first - 1]!.value, 1000).slice(-25).trimStart() : '';
+  const after = last < parts.length - 1;
+  return `${first > 0 ? '…' : ''}${before}«${side((p) => !p.added)}» → «${side((p) => !p.removed)}»${after ? '…' : ''}`;
+}
+
+function clip(text: string, max: number): string {
+  const one = text.split(/\s+/).join(' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 function sameSet(a: string[] | undefined, b: string[] | undefined): boolean {

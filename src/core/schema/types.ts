@@ -62,6 +62,8 @@ export interface ObjectDifference {
   right?: string;
   /** One line for people: `default: 0 → 1`, `column order differs: …`. */
   detail: string;
+  /** The whole story in one line: kind, object, which side, the smallest differing fragment. */
+  summary: string;
 }
 
 export interface SchemaDiff {
@@ -76,10 +78,45 @@ export interface TableData {
   rows: (string | null)[][];
   /** True when the table held more rows than were read. */
   truncated: boolean;
+  /** Primary key columns rows are matched by; undefined: rows are matched whole. */
+  key?: string[];
+  /** Columns shown as `‹default now()›` and not compared (their default is not immutable). */
+  leftOut: LeftOutColumn[];
+}
+
+/** A column whose values are not compared, and why: its default gives another value on every run. */
+export interface LeftOutColumn {
+  table: string;
+  column: string;
+  /** The default expression, e.g. `now()`, `gen_random_uuid()`. */
+  default: string;
+}
+
+export interface SequencePosition {
+  sequence: string;
+  lastValue: string;
+  isCalled: boolean;
 }
 
 export interface DataSnapshot {
   tables: Map<string, TableData>;
+  sequences: Map<string, SequencePosition>;
+}
+
+/** A row both sides have (same primary key) with other values. */
+export interface RowChange {
+  key: Record<string, string | null>;
+  /** The columns whose values differ. */
+  columns: string[];
+  left: Record<string, string | null>;
+  right: Record<string, string | null>;
+}
+
+export interface SequenceDifference {
+  sequence: string;
+  left: SequencePosition;
+  right: SequencePosition;
+  summary: string;
 }
 
 export interface RowExamples {
@@ -97,14 +134,25 @@ export interface TableDataDifference {
   missing: RowExamples;
   /** Rows the right side has and the left side lacks. */
   extra: RowExamples;
+  /** Rows with the same primary key and other values (a few), and how many there are. */
+  changed: RowChange[];
+  changedCount: number;
+  /** The primary key rows were matched by; undefined when whole rows were matched. */
+  key?: string[];
   /** Set when the two sides do not have the same columns (rows are then compared as text anyway). */
   columnsDiffer?: { left: string[]; right: string[] };
   detail: string;
+  /** One line: the table, the first differing row and which side has it. */
+  summary: string;
 }
 
 export interface DataDiff {
   equal: boolean;
   differences: TableDataDifference[];
+  /** Sequences whose position differs (the next insert would take another value). */
+  sequences: SequenceDifference[];
+  /** Columns not compared, and their default. */
+  leftOut: LeftOutColumn[];
 }
 
 /** What captureSchema/captureData need from a `pg` client (a Client or a PoolClient). */

@@ -17,3 +17,15 @@ export class VerifyCancelledError extends Error {
     super('Verify was cancelled; everything it started has been removed.');
   }
 }
+
+/** The throwaway PostgreSQL stopped answering mid-run (killed, daemon gone, disk full): an environment error. */
+export class BackendLostError extends Error {
+  override readonly name = 'BackendLostError';
+  constructor(
+    /** What verify was doing, e.g. `upgrading the original chain to heads`. */
+    readonly during: string,
+    override readonly cause: Error,
+  ) {
+    super(`the throwaway PostgreSQL server stopped while ${during} (${cause.message.split('\n', 1)[0]}); this is not caused by your migrations`);
+  }
+}

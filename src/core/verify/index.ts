@@ -1,6 +1,6 @@
 export { verifySquash, filesOf } from './verify';
 export { extensionsCreatedBy } from './extensions';
-export { VerifyMigrationError, VerifyCancelledError } from './errors';
+export { VerifyMigrationError, VerifyCancelledError, BackendLostError } from './errors';
 export type * from './types';
 export { schemasAt, type SchemaAt, type SchemaAtOptions } from './schemaAt';
 export { detectSquashedRange, type DetectedRange } from './detect';

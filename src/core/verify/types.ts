@@ -1,5 +1,5 @@
 import type { ProviderChoice, ProviderOptions, ThrowawayServer } from '../postgres/types';
-import type { DataDiff, SchemaDiff } from '../schema/types';
+import type { DataDiff, ObjectKind, SchemaDiff } from '../schema/types';
 import type { FileEdit } from '../squash/types';
 import type { ProjectConfig } from '../project/types';
 
@@ -64,10 +64,32 @@ export interface VerifyOptions {
 }
 
 export interface DowngradeCheck {
-  /** The chain at `downgradeTo` vs the squash upgraded to the tip then downgraded to `downgradeTo`. */
+  /**
+   * Chain and squash are both upgraded to the tip and downgraded to `target`; each object of the
+   * squash's downgrade must match the chain's downgrade or a fresh upgrade to `target` (the ideal).
+   */
   target: string;
+  /** Objects where the squash's downgrade matches neither (left: the chain's downgrade). */
   schema: SchemaDiff;
-  texts: { chain: string; squash: string };
+  /** Seed tables where the squash's downgrade matches neither. */
+  data: DataDiff;
+  /** Normalized schemas: the chain's downgrade, the squash's downgrade, and a fresh upgrade to `target`. */
+  texts: { chain: string; squash: string; ideal: string };
+}
+
+/**
+ * A fact about the project's history worth knowing, never a difference: where the chain's own
+ * downgrade misses the ideal, or which seed columns were left out of the comparison.
+ */
+export interface HistoryNote {
+  where: 'tip' | 'downgrade';
+  /** An object kind, or `seed data`. */
+  kind: ObjectKind | 'seed data';
+  name: string;
+  /** The general statement (`your history's downgrade is lossy here (not caused by the squash)`). */
+  message: string;
+  /** The object's own fact, one line. */
+  detail: string;
 }
 
 export interface VerifyResult {
@@ -75,6 +97,8 @@ export interface VerifyResult {
   schema: SchemaDiff;
   data: DataDiff;
   downgrade?: DowngradeCheck;
+  /** Information, never a difference: lossy downgrades of the history, seed columns left out. */
+  information: HistoryNote[];
   /** Normalized schema texts at the tip, for side-by-side diff editors. */
   texts: { chain: string; squash: string };
   /** Unified diff of the normalized schemas (empty when equal). */

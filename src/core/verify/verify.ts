@@ -2,15 +2,18 @@ import { AlembicAbortedError, AlembicUnavailableError, checkAlembic, copyVersion
 import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
 import { compareData, compareSchemas, renderSchemaText, unifiedDiff } from '../schema';
 import { applyChanges, type FileEdit } from '../squash';
-import { VerifyCancelledError, VerifyMigrationError } from './errors';
+import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
+import { judgeDowngrade } from './downgrade';
+import { answers, settled } from './settle';
 import { captureDatabase, historyExtensions } from './capture';
-import type { VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
+import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
 /**
  * Chain vs squash on one throwaway server (DESIGN.md "Verify semantics"): database A gets the
  * original chain up to the tip, B the squashed history; their normalized schemas and seed data must
- * match; then B downgraded to the range's parent must match a fresh chain at the parent. Only
- * databases created here are written, and everything started is removed, also on cancel and failure.
+ * match; then both are downgraded to the range's parent, and each object of B's downgrade must match
+ * A's downgrade or a fresh upgrade to the parent (see downgrade.ts). Only databases created here are
+ * written, and everything started is removed, also on cancel and failure.
  */
 export async function verifySquash(options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
@@ -23,6 +26,10 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   const emit = (e: VerifyEvent) => options.onEvent?.(e);
   const signal = options.signal;
   const cleanups: (() => Promise<unknown>)[] = [];
+  /** A database of ours, asked after a failure whether the server still answers. */
+  let probe: ThrowawayDatabase | undefined;
+  /** What the first phase that failed was doing, in words. */
+  let failedPhase: string | undefined;
 
   const phase = async <T>(name: VerifyPhase, message: string, fn: () => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw new VerifyCancelledError();
@@ -33,6 +40,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       const value = await fn();
       failed = false;
       return value;
+    } catch (error) {
+      failedPhase ??= message;
+      throw error;
     } finally {
       timings[name] = (timings[name] ?? 0) + (Date.now() - t);
       emit({ phase: name, status: 'end', ms: Date.now() - t, message, ...(failed ? { failed } : {}) });
@@ -89,50 +99,67 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         // The squash ran from a temporary copy that is gone once we return: name the user's path.
         if (side === 'squash' && error instanceof MigrationFailedError) {
           const e = error;
-          error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage);
+          error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage, e.missingModule, e.python);
         }
         throw new VerifyMigrationError(side, `${command} ${target}`, error);
       });
 
     const to = options.to ?? 'heads';
     const [chainDb, squashDb] = await Promise.all([newDatabase(), newDatabase()]);
+    probe = chainDb;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
-    await Promise.all([
+    await settled([
       phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
       phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
     ]);
 
-    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () =>
-      Promise.all([chainDb, squashDb].map((db) => captureDatabase(server, db, { data: true, seedTables: options.seedTables }))),
-    );
+    const capture = (db: ThrowawayDatabase) => captureDatabase(server, db, { data: true, seedTables: options.seedTables });
+    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([capture(chainDb), capture(squashDb)]));
 
     const compared = await phase('compare', 'comparing schemas and seed data', async () => {
       const schema = compareSchemas(chain.schema, squash.schema);
       const data = compareData(chain.data!, squash.data!);
       return { schema, data };
     });
+    const information: HistoryNote[] = compared.data.leftOut.map((c) => ({
+      where: 'tip' as const,
+      kind: 'seed data' as const,
+      name: `${c.table}.${c.column}`,
+      message: 'not compared: its default gives another value on every run',
+      detail: `shown as ‹default ${c.default}› on both sides`,
+    }));
 
     let downgrade: VerifyResult['downgrade'];
     if (options.downgradeTo !== undefined) {
       const target = options.downgradeTo;
-      downgrade = await phase('downgrade', `downgrading the squash to ${target} and comparing with the chain there`, async () => {
-        const parentDb = await newDatabase();
-        await Promise.all([run('squash', squashDb, 'downgrade', target), target === 'base' ? undefined : run('chain', parentDb, 'upgrade', target)]);
-        const [atParent, squashed] = await Promise.all([captureDatabase(server, parentDb), captureDatabase(server, squashDb)]);
+      downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
+        const idealDb = await newDatabase();
+        await settled([
+          run('chain', chainDb, 'downgrade', target),
+          run('squash', squashDb, 'downgrade', target),
+          target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target),
+        ]);
+        const [a, b, c] = await settled([capture(chainDb), capture(squashDb), capture(idealDb)]);
+        const judged = judgeDowngrade(a, b, c, target);
+        information.push(...judged.information);
         return {
           target,
-          schema: compareSchemas(atParent.schema, squashed.schema),
-          texts: { chain: renderSchemaText(atParent.schema), squash: renderSchemaText(squashed.schema) },
+          schema: judged.schema,
+          data: judged.data,
+          texts: { chain: renderSchemaText(a.schema), squash: renderSchemaText(b.schema), ideal: renderSchemaText(c.schema) },
         };
       });
     }
 
-    const equal = compared.schema.equal && compared.data.equal && (downgrade?.schema.equal ?? true);
+    // A Ctrl-C that came after the last phase still wins: a cancelled verify never says "equal".
+    if (signal?.aborted) throw new VerifyCancelledError();
+    const equal = compared.schema.equal && compared.data.equal && (downgrade ? downgrade.schema.equal && downgrade.data.equal : true);
     return {
       equal,
       schema: compared.schema,
       data: compared.data,
       downgrade,
+      information,
       texts: { chain: renderSchemaText(chain.schema), squash: renderSchemaText(squash.schema) },
       unifiedDiff: compared.schema.equal ? '' : unifiedDiff(chain.schema, squash.schema, { left: 'chain', right: 'squash' }),
       timings,
@@ -141,6 +168,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     };
   } catch (error) {
     if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
+    // A back end that died mid-run makes migrations and captures fail: that is not the history's fault.
+    if (probe && failedPhase && !(await answers(probe))) throw new BackendLostError(failedPhase, error as Error);
     throw error;
   } finally {
     // Newest first: databases, then the server, then the copied history.

@@ -56,9 +56,12 @@ describe('verifySquash: chain vs squash on a real PostgreSQL with real Alembic',
       assert.equal(r.equal, false);
       assert.deepEqual(r.schema.differences, []);
       assert.deepEqual(r.data.differences.map((d) => d.table), ['public.priorities']);
+      // Rows are matched by primary key: the same row with another value, named by its key.
       const d = r.data.differences[0]!;
-      assert.deepEqual(d.missing.examples, [{ id: '2', name: 'normal', rank: '20' }]);
-      assert.deepEqual(d.extra.examples, [{ id: '2', name: 'normal', rank: '25' }]);
+      assert.deepEqual(d.key, ['id']);
+      assert.deepEqual([d.missing.count, d.extra.count], [0, 0]);
+      assert.deepEqual(d.changed, [{ key: { id: '2' }, columns: ['rank'], left: { id: '2', name: 'normal', rank: '20' }, right: { id: '2', name: 'normal', rank: '25' } }]);
+      assert.equal(d.summary, 'seed data public.priorities: row id=2: rank 20 (chain) → 25 (squash)');
     });
 
     for (const [fixture, from, to, options] of [
