@@ -26,6 +26,13 @@ export class BackendLostError extends Error {
     readonly during: string,
     override readonly cause: Error,
   ) {
-    super(`the throwaway PostgreSQL server stopped while ${during} (${cause.message.split('\n', 1)[0]}); this is not caused by your migrations`);
+    super(`the throwaway PostgreSQL server stopped while ${during}; this is not caused by your migrations (last error: ${innermost(cause)})`);
   }
+}
+
+/** The first line of the deepest message (the database driver's own words, not our wrapping). */
+function innermost(error: Error): string {
+  let e: Error & { errorMessage?: string } = error;
+  while (e.cause instanceof Error) e = e.cause;
+  return (e.errorMessage ?? e.message).split('\n', 1)[0]!;
 }
