@@ -41,7 +41,13 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 
 
+# In `serve` mode every answer carries the id of the request it answers.
+_request_id = None
+
+
 def answer(document):
+    if _request_id is not None:
+        document = dict(document, id=_request_id)
     _answer.write(json.dumps(document, default=str))
     _answer.write("\n")
     _answer.flush()
@@ -220,7 +226,7 @@ def inside(path, folders):
     return any(real == f or real.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
-def describe_failure(exc, folders):
+def describe_failure(exc, folders, project_dir=None):
     """Locate the migration that failed: the deepest traceback frame in a version location file."""
     tb_text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     info = {
@@ -255,7 +261,23 @@ def describe_failure(exc, folders):
     missing = missing_module(exc)
     if missing:
         info["missing_module"] = missing
+        if not file and project_dir:
+            # Not in a revision: env.py (or a module of the project beside it) made the import.
+            where = deepest_frame_in(exc, [project_dir])
+            if where:
+                info["import_file"], info["import_line"] = where
     return info
+
+
+def deepest_frame_in(exc, folders):
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if inside(filename, folders) and "-packages" not in filename:
+            found = (os.path.abspath(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def missing_module(exc):
@@ -348,11 +370,55 @@ def main(argv):
         folders = version_dirs(config) if config is not None else []
         if args.version_locations:
             folders.extend(os.path.realpath(p) for p in args.version_locations)
-        info = describe_failure(exc, folders)
+        info = describe_failure(exc, folders, os.path.dirname(args.config) if args.config else None)
         info["kind"] = "migration" if info.get("file") else "alembic"
         answer({"ok": False, "error": info})
         return 1
 
 
+def serve():
+    """One long-lived interpreter for many commands (verify runs five per side otherwise).
+
+    Reads one JSON request per line on stdin: {"id": N, "argv": [...], "env": {NAME: VALUE or null}}
+    and answers each with exactly one JSON line carrying the same id. Alembic, SQLAlchemy and the
+    database driver are imported once, up front, while the caller starts its server.
+    """
+    global _request_id
+    for name in ("alembic.command", "alembic.script", "sqlalchemy", "psycopg2"):
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    base_env = dict(os.environ)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        # Each request starts from the environment the server was started with, plus its own.
+        os.environ.clear()
+        os.environ.update(base_env)
+        for name, value in (request.get("env") or {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        cwd = request.get("cwd")
+        if cwd:
+            os.chdir(cwd)
+        _request_id = request.get("id")
+        try:
+            main(list(request.get("argv") or []))
+        finally:
+            _request_id = None
+            sys.stderr.flush()
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["serve"]:
+        sys.exit(serve())
     sys.exit(main(sys.argv[1:]))

@@ -178,7 +178,7 @@ function describeError(error: unknown, command: Command): DescribedError {
     return { exit: ExitCode.usage, code: 'usage', message, hint: `usage: ${command.usage}` };
   }
   // The error classes of the heavier layers are loaded only on this path.
-  const { AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
+  const { AlembicCommandError, AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
   const { ProviderUnavailableError } = require('../core/postgres') as typeof import('../core/postgres');
   const { NoJournalError, SquashError } = require('../core/squash') as typeof import('../core/squash');
   const { BackendLostError, GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
@@ -193,6 +193,20 @@ function describeError(error: unknown, command: Command): DescribedError {
   if (error instanceof ProviderUnavailableError) return { exit: ExitCode.environment, code: 'no-backend', message };
   if (error instanceof AlembicUnavailableError) return { exit: ExitCode.environment, code: 'no-alembic', message, hint: 'pass --python with the interpreter of the project\'s virtual environment' };
   const migration = error instanceof VerifyMigrationError ? error.cause : error;
+  if (migration instanceof AlembicCommandError && migration.missingModule) {
+    const where = migration.file ? `${migration.file}${migration.line ? `:${migration.line}` : ''}` : "the project's env.py";
+    const python = migration.python ?? 'the interpreter';
+    return {
+      exit: ExitCode.environment,
+      code: 'missing-module',
+      message: `${where} imports the module '${migration.missingModule}', which ${python} cannot import`,
+      hint: `the project's Alembic environment imports code this interpreter lacks (the project's own, or a dependency): point --python (or the alembicSquash.python setting) at the project's virtual environment, e.g. --python .venv/bin/python`,
+      extra: { file: migration.file ?? null, line: migration.line ?? null, revision: null, module: migration.missingModule, python },
+    };
+  }
+  if (error instanceof VerifyMigrationError && migration instanceof AlembicCommandError) {
+    return { exit: ExitCode.found, code: 'alembic-failed', message, detail: migration.traceback?.trim() };
+  }
   if (migration instanceof MigrationFailedError) {
     const where = { file: migration.file, line: migration.line, revision: migration.revision ?? null, side: error instanceof VerifyMigrationError ? error.side : null };
     if (migration.missingModule) {
@@ -201,7 +215,7 @@ function describeError(error: unknown, command: Command): DescribedError {
         exit: ExitCode.environment,
         code: 'missing-module',
         message: `${migration.file}:${migration.line} (revision ${migration.revision ?? '?'}) imports the module '${migration.missingModule}', which ${python} cannot import`,
-        hint: `the history imports the project's own code: point --python (or the alembicSquash.python setting) at the project's virtual environment, e.g. --python .venv/bin/python`,
+        hint: `the history imports code this interpreter lacks (the project's own, or a dependency): point --python (or the alembicSquash.python setting) at the project's virtual environment, e.g. --python .venv/bin/python`,
         extra: { ...where, module: migration.missingModule, python },
       };
     }

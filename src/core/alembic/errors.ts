@@ -47,6 +47,13 @@ export class AlembicCommandError extends Error {
   ) {
     super(message);
   }
+
+  /** Set when env.py (or project code beside it) imports a module the interpreter cannot find. */
+  missingModule?: string;
+  python?: string;
+  /** Where that import is, when it is in the project's folder. */
+  file?: string;
+  line?: number;
 }
 
 /** The run was cancelled through its AbortSignal; the Python process group was killed. */

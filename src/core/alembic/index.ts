@@ -6,6 +6,7 @@ export {
   type AlembicCommand,
   type AlembicResults,
 } from './run';
+export { AlembicSession, type DriverRequest } from './session';
 export { copyVersionLocations, type VersionLocationsCopy } from './versionCopy';
 export {
   AlembicUnavailableError,

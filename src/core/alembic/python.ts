@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnDriver } from './spawn';
+import type { AlembicSession } from './session';
 import { AlembicUnavailableError } from './errors';
 
 export interface FindPythonOptions {
@@ -47,8 +48,8 @@ export interface AlembicInfo {
 }
 
 /** Checks that `python` can import Alembic; throws AlembicUnavailableError with the fix otherwise. */
-export async function checkAlembic(python: string, signal?: AbortSignal): Promise<AlembicInfo> {
-  const outcome = await spawnDriver({ python, args: ['check'], signal });
+export async function checkAlembic(python: string, signal?: AbortSignal, session?: AlembicSession): Promise<AlembicInfo> {
+  const outcome = session ? await session.request({ argv: ['check'] }) : await spawnDriver({ python, args: ['check'], signal });
   const doc = outcome.document;
   if (doc && doc.ok === true && typeof doc.alembic === 'string') {
     return {

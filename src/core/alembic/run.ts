@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { spawnDriver, type DriverOutcome } from './spawn';
+import type { AlembicSession } from './session';
 import { AlembicCommandError, AlembicUnavailableError, MigrationFailedError } from './errors';
 import { maskSecrets, passwordOf } from '../common/mask';
 import { unavailableReason } from './python';
@@ -28,6 +29,8 @@ export interface RunAlembicOptions {
   signal?: AbortSignal;
   /** Progress and log lines from Alembic and the project (passwords masked). */
   log?: (line: string) => void;
+  /** A long-lived driver to run the command in (no interpreter start); `python` must be its interpreter. */
+  session?: AlembicSession;
 }
 
 export type AlembicCommand =
@@ -78,21 +81,23 @@ export async function runAlembic<C extends AlembicCommand>(
 
   const stdin =
     cmd.command === 'render-template' ? JSON.stringify({ template: cmd.template, variables: cmd.variables }) : '';
-  const outcome = await spawnDriver({
-    python: options.python,
-    args,
-    cwd: path.dirname(configPath),
-    env,
-    stdin,
-    signal: options.signal,
-    onStderrLine: options.log ? (line) => options.log!(mask(line)) : undefined,
-  });
+  const onStderrLine = options.log ? (line: string) => options.log!(mask(line)) : undefined;
+  const outcome =
+    options.session && cmd.command !== 'render-template'
+      ? await options.session.request({ argv: args, env: sessionEnv(env), cwd: path.dirname(configPath), onStderrLine })
+      : await spawnDriver({ python: options.python, args, cwd: path.dirname(configPath), env, stdin, signal: options.signal, onStderrLine });
   const doc = outcome.document;
   if (doc?.ok === true) {
     const { ok: _ok, ...result } = doc;
     return result as AlembicResults[C['command']];
   }
   throw toError(options.python, outcome, mask);
+}
+
+/** The variables this module sets or clears, for a session request (its process has the rest). */
+function sessionEnv(env: NodeJS.ProcessEnv): Record<string, string | null> {
+  const names = ['ALEMBIC_SQUASH_DATABASE_URL', 'ALEMBIC_SQUASH_URL_ENV_NAMES', 'ALEMBIC_SQUASH_URL_DRIVER'];
+  return Object.fromEntries(names.map((n) => [n, env[n] ?? null]));
 }
 
 function secretsOf(url: string | undefined): string[] {
@@ -109,6 +114,8 @@ interface DriverError {
   line?: number;
   revision?: string | null;
   missing_module?: string;
+  import_file?: string;
+  import_line?: number;
 }
 
 function toError(python: string, outcome: DriverOutcome, mask: (s: string) => string): Error {
@@ -136,5 +143,9 @@ function toError(python: string, outcome: DriverOutcome, mask: (s: string) => st
       python,
     );
   }
-  return new AlembicCommandError(error.kind ?? 'alembic', message, traceback, error.type);
+  const failed = new AlembicCommandError(error.kind ?? 'alembic', message, traceback, error.type);
+  if (error.missing_module) {
+    return Object.assign(failed, { missingModule: error.missing_module, python, file: error.import_file, line: error.import_line });
+  }
+  return failed;
 }

@@ -1,4 +1,4 @@
-import { AlembicAbortedError, AlembicUnavailableError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
+import { AlembicAbortedError, AlembicSession, AlembicUnavailableError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
 import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
 import { compareData, compareSchemas, renderSchemaText, unifiedDiff } from '../schema';
 import { applyChanges, type FileEdit } from '../squash';
@@ -28,6 +28,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   const cleanups: (() => Promise<unknown>)[] = [];
   /** A database of ours, asked after a failure whether the server still answers. */
   let probe: ThrowawayDatabase | undefined;
+  /** Ends both Alembic drivers: first in cleanup, before their databases are dropped. */
+  let endSessions: (() => Promise<unknown>) | undefined;
   /** What the first phase that failed was doing, in words. */
   let failedPhase: string | undefined;
 
@@ -54,24 +56,30 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (!project.configPath) throw new Error('Verify needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
     const python = options.python ?? findPython({ projectDir: project.here });
     const chainLocations = options.chainVersionLocations ?? project.versionLocations;
+    // One long-lived driver per side: the interpreter starts and imports Alembic once, not per step.
+    const sessions = { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
+    endSessions = () => Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]);
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
       const extensions = await historyExtensions(project, chainLocations);
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
-      // With a running server, a missing Alembic surfaces from the first migration just as clearly.
-      if (options.server) return { ...options.server, copy, extensions };
-      // Checking the interpreter and starting the server overlap (each takes a few hundred ms).
+      // Both drivers start (and import Alembic) while the server starts.
+      const checked = checkAlembic(python, signal, sessions.chain);
+      if (options.server) {
+        await checked;
+        return { ...options.server, copy, extensions };
+      }
       const started = startServer({ ...options.provider, extensions, signal, log: options.log }).then((s) => {
         cleanups.push(() => s.server.dispose());
         return s;
       });
       // Both settle before anything is thrown, so a server that starts after a failed check is still removed.
-      const [checked, start] = await Promise.allSettled([checkAlembic(python, signal), started]);
-      if (checked.status === 'rejected') throw checked.reason;
+      const [check, start] = await Promise.allSettled([checked, started]);
+      if (check.status === 'rejected') throw check.reason;
       if (start.status === 'rejected') throw start.reason;
       const { server, choice } = start.value;
-      options.log?.(`Alembic ${checked.value.alembic} (Python ${checked.value.python}) with ${python}`);
+      options.log?.(`Alembic ${check.value.alembic} (Python ${check.value.python}) with ${python}`);
       return { server, choice, copy, extensions };
     });
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
@@ -81,10 +89,11 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       cleanups.push(() => server.dropDatabase(db));
       return db;
     };
-    const run = (side: 'chain' | 'squash', db: ThrowawayDatabase, command: 'upgrade' | 'downgrade', target: string) =>
+    const run = (side: 'chain' | 'squash', db: ThrowawayDatabase, command: 'upgrade' | 'downgrade', target: string, session = sessions[side]) =>
       runAlembic(
         {
           python,
+          session,
           project: { configPath: project.configPath!, section: project.section || undefined },
           databaseUrl: db.url,
           versionLocations: side === 'chain' ? options.chainVersionLocations : copy.versionLocations,
@@ -137,7 +146,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         await settled([
           run('chain', chainDb, 'downgrade', target),
           run('squash', squashDb, 'downgrade', target),
-          target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target),
+          // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
+          target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target, sessions.squash),
         ]);
         const [a, b, c] = await settled([capture(chainDb), capture(squashDb), capture(idealDb)]);
         const judged = judgeDowngrade(a, b, c, target);
@@ -175,6 +185,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     // Newest first: databases, then the server, then the copied history.
     emit({ phase: 'cleanup', status: 'begin', message: 'removing throwaway databases and server' });
     const t = Date.now();
+    await endSessions?.().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
     timings.cleanup = Date.now() - t;
     emit({ phase: 'cleanup', status: 'end', ms: timings.cleanup });
