@@ -44,11 +44,13 @@ export function resultLines(r: VerifyResult, color: boolean, downgradeSkipped?: 
     lines.push('', paint(color, 'bold', `Seed data: ${r.data.differences.length} table(s) differ`));
     for (const d of r.data.differences) lines.push(`  ${paint(color, 'yellow', '~')} ${paint(color, 'bold', d.table)}: ${d.detail} (chain ${d.leftCount} rows, squash ${d.rightCount})`);
   }
+  for (const d of r.data.sequences) lines.push(`  ${paint(color, 'yellow', '~')} ${d.summary}`);
   if (r.downgrade) section(`After downgrading to ${r.downgrade.target} (chain ↔ squash)`, r.downgrade.schema.differences);
+  for (const d of r.downgrade?.data.differences ?? []) lines.push(`  ${paint(color, 'yellow', '~')} after downgrading to ${r.downgrade!.target}: ${d.summary}`);
   lines.push('', paint(color, 'red', `✗ different: ${differenceCount(r)} difference(s)`) + paint(color, 'gray', `  (total ${seconds(r.totalMs)})`));
   return lines;
 }
 
 export function differenceCount(r: VerifyResult): number {
-  return r.schema.differences.length + r.data.differences.length + (r.downgrade?.schema.differences.length ?? 0);
+  return r.schema.differences.length + r.data.differences.length + r.data.sequences.length + (r.downgrade?.schema.differences.length ?? 0) + (r.downgrade?.data.differences.length ?? 0);
 }
