@@ -167,6 +167,8 @@ def run_command(config, command, target):
         return {"heads": sorted(script.get_heads())}
     if command == "current":
         return {"current": current_versions(config)}
+    if command == "compare-models":
+        return compare_models(config)
     raise Failure("usage", "unknown command %r" % command)
 
 
@@ -184,6 +186,64 @@ def current_versions(config):
     with EnvironmentContext(config, script, fn=read, dont_mutate=True):
         script.run_env()
     return sorted(found)
+
+
+def compare_models(config):
+    """Alembic's own autogenerate comparison of env.py's target_metadata with the database.
+
+    env.py runs as for `alembic revision --autogenerate`: our fn receives the configured context,
+    compares, and returns no migration steps, so nothing is written to the database.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.environment import EnvironmentContext
+
+    script = script_directory(config)
+    out = {"available": False, "differences": []}
+
+    def compare(rev, context):
+        metadata = context.opts.get("target_metadata")
+        if metadata is None:
+            return []
+        out["available"] = True
+        for md in metadata if isinstance(metadata, (list, tuple)) else [metadata]:
+            for diff in compare_metadata(context, md):
+                out["differences"].extend(describe_diff(diff))
+        return []
+
+    with EnvironmentContext(config, script, fn=compare, dont_mutate=True):
+        script.run_env()
+    return out
+
+
+def describe_diff(diff):
+    """One of autogenerate's diff tuples (or a list of modify_* tuples) in words."""
+    if isinstance(diff, list):
+        return [w for d in diff for w in describe_diff(d)]
+    kind = diff[0]
+
+    def qualified(schema, name):
+        return "%s.%s" % (schema, name) if schema else str(name)
+
+    if kind in ("add_table", "remove_table"):
+        t = diff[1]
+        where = "the models but not the squashed database" if kind == "add_table" else "the squashed database but not the models"
+        return ["table %s is in %s" % (qualified(t.schema, t.name), where)]
+    if kind in ("add_column", "remove_column"):
+        schema, table, column = diff[1], diff[2], diff[3]
+        where = "the models but not the squashed database" if kind == "add_column" else "the squashed database but not the models"
+        return ["column %s.%s is in %s" % (qualified(schema, table), column.name, where)]
+    if kind in ("add_index", "remove_index", "add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+        obj = diff[1]
+        what = kind.split("_", 1)[1]
+        where = "the models but not the squashed database" if kind.startswith("add") else "the squashed database but not the models"
+        table = getattr(getattr(obj, "table", None), "name", None) or getattr(getattr(obj, "parent", None), "name", "")
+        return ["%s %s on %s is in %s" % (what, obj.name, table, where)]
+    if kind.startswith("modify_"):
+        schema, table, column = diff[1], diff[2], diff[3]
+        old, new = diff[-2], diff[-1]
+        return ["column %s.%s: %s is %s in the squashed database, %s in the models"
+                % (qualified(schema, table), column, kind[len("modify_"):], old, new)]
+    return [repr(diff)]
 
 
 def render_template(config):

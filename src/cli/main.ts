@@ -82,8 +82,8 @@ const commands: Record<string, Command> = {
       'prove on a throwaway PostgreSQL that a squash gives the same schema, seed data and downgrade as the chain it replaces;\n' +
       '--from/--to squashes in memory; --against-ref compares the working tree\'s history with the one at a git ref; --candidate DIR uses another versions folder.\n' +
       'Back ends: docker (default when an engine answers), local PostgreSQL binaries, the embedded PGlite, or temp databases on --database-url.',
-    usage: 'alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR) [--provider auto|docker|local|pglite|url] [--database-url URL] [--docker-image IMG] [--pg-bin DIR] [--python CMD] [--seed-table T]… [--url-env NAME]… [--revision-id tip|new|ID] [--json]',
-    options: { json, from: str, to: str, 'against-ref': str, candidate: str, 'revision-id': str, 'seed-table': { type: 'string', multiple: true }, ...providerOptionSpec },
+    usage: 'alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR) [--provider auto|docker|local|pglite|url] [--database-url URL] [--docker-image IMG] [--pg-bin DIR] [--python CMD] [--models[=strict]] [--seed-table T]… [--url-env NAME]… [--revision-id tip|new|ID] [--json]',
+    options: { json, from: str, to: str, 'against-ref': str, candidate: str, 'revision-id': str, 'seed-table': { type: 'string', multiple: true }, models: str, ...providerOptionSpec },
     run: (v, p, o) =>
       load.verify().verifyCommand(
         {
@@ -136,7 +136,9 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
       o.out(`${command.usage}\n\n${command.summary}`);
       return ExitCode.ok;
     }
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    // `--models` takes an optional value (`--models=strict`), which parseArgs has no notion of.
+    const args = name === 'verify' ? rest.map((a) => (a === '--models' ? '--models=on' : a)) : rest;
+    const { values, positionals } = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
     return await command.run(values, positionals, o);
   } catch (error) {
     return reportError(error, command, o, rest.includes('--json'));

@@ -36,6 +36,9 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   if (modes.length !== 1) throw new UsageError('verify needs exactly one of: --from REV --to REV, --against-ref GITREF, --candidate DIR');
   if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
   const provider = providerFrom(args.values);
+  const modelsArg = args.values.models as string | undefined;
+  if (modelsArg !== undefined && modelsArg !== 'on' && modelsArg !== 'strict') throw new UsageError('--models takes no value, or =strict');
+  const models = modelsArg === 'strict' ? 'strict' : modelsArg === 'on' ? true : undefined;
   const { project } = await singleProject(args.path);
   const python = findPython({ python: args.values.python as string | undefined, projectDir: project.here });
   const interrupt = cancelOnInterrupt();
@@ -61,6 +64,7 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
       to: setup.to,
       downgradeTo: setup.downgradeTo,
       seedTables: args.seedTables,
+      models,
       urlEnvVars: args.values['url-env'] as string[] | undefined,
       signal: interrupt.signal,
       onEvent,
@@ -139,6 +143,7 @@ function verifyJson(r: VerifyResult, setup: Setup) {
       ? { target: r.downgrade.target, equal: r.downgrade.schema.equal && r.downgrade.data.equal, differences: r.downgrade.schema.differences, data: r.downgrade.data.differences }
       : { skipped: setup.downgradeSkipped ?? 'not requested' },
     information: r.information,
+    models: r.models ?? null,
     members: setup.members,
     unifiedDiff: r.unifiedDiff,
     timings: r.timings,
@@ -154,6 +159,7 @@ function summaries(r: VerifyResult): string[] {
     ...r.schema.differences.map((d) => d.summary),
     ...r.data.differences.map((d) => d.summary),
     ...r.data.sequences.map((d) => d.summary),
+    ...(r.models?.strict ? (r.models.error ? [`models: not compared: ${r.models.error}`] : !r.models.available ? ['models: env.py sets no target_metadata'] : r.models.differences.map((d) => `models: ${d}`)) : []),
     ...(down ? [...down.schema.differences.map((d) => `after downgrade to ${down.target}: ${d.summary}`), ...down.data.differences.map((d) => `after downgrade to ${down.target}: ${d.summary}`)] : []),
   ];
 }
@@ -162,6 +168,7 @@ function printResult(o: Output, r: VerifyResult, setup: Setup) {
   o.out();
   o.out(paint(o, 'gray', `on ${r.provider.description} — ${r.provider.reason}`));
   printInformation(o, r);
+  printModels(o, r);
   if (r.equal) {
     o.out(paint(o, 'green', `✓ equal: same schema (${countObjects(r)} objects), same seed data` + (r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : '')));
     if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${setup.downgradeSkipped ?? 'not requested'}`));
@@ -195,6 +202,20 @@ function printInformation(o: Output, r: VerifyResult) {
     o.out();
     o.out(paint(o, 'bold', `Your history's downgrade to ${r.downgrade?.target} is lossy here (not caused by the squash):`));
     for (const n of lossy) o.out(`  ${paint(o, 'gray', 'ℹ')} ${n.detail}`);
+  }
+}
+
+/** The models against the squashed database: information unless --models=strict. */
+function printModels(o: Output, r: VerifyResult) {
+  const m = r.models;
+  if (!m) return;
+  o.out();
+  if (m.error) o.out(paint(o, 'yellow', `models not compared: ${m.error}`));
+  else if (!m.available) o.out(paint(o, 'yellow', "models not compared: the project's env.py sets no target_metadata"));
+  else if (!m.differences.length) o.out(paint(o, 'green', '✓ the models agree with the squashed database (autogenerate would generate nothing)'));
+  else {
+    o.out(paint(o, 'bold', `The models and the squashed database disagree (autogenerate would generate ${m.differences.length} change(s))${m.strict ? '' : ' — information; --models=strict makes it count'}:`));
+    for (const d of m.differences) o.out(`  ${paint(o, m.strict ? 'red' : 'gray', m.strict ? '✗' : 'ℹ')} ${d}`);
   }
 }
 

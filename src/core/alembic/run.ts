@@ -39,6 +39,7 @@ export type AlembicCommand =
   | { command: 'stamp'; target: string }
   | { command: 'current' }
   | { command: 'heads' }
+  | { command: 'compare-models' }
   | { command: 'render-template'; template?: string; variables: Record<string, unknown> };
 
 export interface AlembicResults {
@@ -47,6 +48,8 @@ export interface AlembicResults {
   stamp: Record<string, never>;
   current: { current: string[] };
   heads: { heads: string[] };
+  /** `available`: env.py sets target_metadata; each difference in words. */
+  'compare-models': { available: boolean; differences: string[] };
   'render-template': { text: string; template: string };
 }
 

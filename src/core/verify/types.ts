@@ -56,6 +56,11 @@ export interface VerifyOptions {
   downgradeTo?: string;
   /** Tables whose rows are compared even when empty; by default every table the chain leaves non-empty. */
   seedTables?: string[];
+  /**
+   * Compare the project's models (env.py's target_metadata) with the squashed database at the tip,
+   * with Alembic's autogenerate comparison. `strict` makes disagreements count as differences.
+   */
+  models?: boolean | 'strict';
   /** Extra environment variable names env.py reads the URL from. */
   urlEnvVars?: string[];
   signal?: AbortSignal;
@@ -97,6 +102,8 @@ export interface VerifyResult {
   schema: SchemaDiff;
   data: DataDiff;
   downgrade?: DowngradeCheck;
+  /** The models against the squashed database, when asked for. */
+  models?: ModelsCheck;
   /** Information, never a difference: lossy downgrades of the history, seed columns left out. */
   information: HistoryNote[];
   /** Normalized schema texts at the tip, for side-by-side diff editors. */
@@ -106,4 +113,14 @@ export interface VerifyResult {
   timings: Partial<Record<VerifyPhase, number>>;
   totalMs: number;
   provider: ProviderChoice & { description: string };
+}
+
+/** What autogenerate would still generate against the squashed database (the models and the schema disagree). */
+export interface ModelsCheck {
+  /** False when env.py sets no target_metadata. */
+  available: boolean;
+  differences: string[];
+  /** Why the models could not be compared (e.g. an import in env.py failed). */
+  error?: string;
+  strict: boolean;
 }

@@ -138,6 +138,24 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       detail: `shown as ‹default ${c.default}› on both sides`,
     }));
 
+    let models: VerifyResult['models'];
+    if (options.models) {
+      // Against the squashed database at the tip, before it is downgraded; never fails the verify by itself.
+      const strict = options.models === 'strict';
+      models = await phase('compare', "comparing the project's models with the squashed database", async () => {
+        try {
+          const r = await runAlembic(
+            { python, session: sessions.squash, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: squashDb.url, versionLocations: copy.versionLocations, envVarNames: options.urlEnvVars, signal, log: options.log },
+            { command: 'compare-models' },
+          );
+          return { ...r, strict };
+        } catch (error) {
+          if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
+          return { available: false, differences: [], error: (error as Error).message, strict };
+        }
+      });
+    }
+
     let downgrade: VerifyResult['downgrade'];
     if (options.downgradeTo !== undefined) {
       const target = options.downgradeTo;
@@ -163,12 +181,14 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
 
     // A Ctrl-C that came after the last phase still wins: a cancelled verify never says "equal".
     if (signal?.aborted) throw new VerifyCancelledError();
-    const equal = compared.schema.equal && compared.data.equal && (downgrade ? downgrade.schema.equal && downgrade.data.equal : true);
+    const modelsAgree = !models?.strict || (models.available && !models.error && models.differences.length === 0);
+    const equal = compared.schema.equal && compared.data.equal && (downgrade ? downgrade.schema.equal && downgrade.data.equal : true) && modelsAgree;
     return {
       equal,
       schema: compared.schema,
       data: compared.data,
       downgrade,
+      models,
       information,
       texts: { chain: renderSchemaText(chain.schema), squash: renderSchemaText(squash.schema) },
       unifiedDiff: compared.schema.equal ? '' : unifiedDiff(chain.schema, squash.schema, { left: 'chain', right: 'squash' }),
