@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startServer, type ProviderChoice, type ThrowawayServer } from '../../../src/core/postgres';
 import { verifySquash, type VerifyResult } from '../../../src/core/verify';
-import { clusterUnavailableReason } from '../../support/pg-cluster';
+import { clusterUnavailableReason, startCluster, type Cluster } from '../../support/pg-cluster';
 import { replaceOnce, squashFixture, verifyOptions, withCreatedText, type Squashed } from './support';
 
 // lossy-downgrade: seeds with now()/CURRENT_TIMESTAMP/gen_random_uuid() defaults, a serial advanced by
@@ -115,5 +115,37 @@ describe('verify semantics: the chain\'s own downgrade, volatile seed values, se
     assert.equal(r.equal, false);
     assert.deepEqual(r.downgrade!.schema.differences.map((d) => [d.kind, d.name, d.change]), [['comment', 'function public.status_label(c text)', 'changed']]);
     assert.match(r.downgrade!.schema.differences[0]!.summary, /Label of a status code \(restored\) → something else.*nor what an upgrade to a1c0e5d2b301 gives/);
+  });
+});
+
+describe('verify semantics on the other back ends', function () {
+  this.timeout(300_000);
+  const expectEqualWithNotes = (r: VerifyResult) => {
+    assert.equal(r.equal, true, JSON.stringify([r.schema.differences, r.data, r.downgrade?.schema.differences, r.downgrade?.data.differences]));
+    assert.deepEqual(lossyNotes(r), ['extension pg_trgm', 'table public.statuses', 'comment function public.status_label(c text)', 'seed data public.statuses']);
+    assert.deepEqual(r.data.leftOut.map((c) => c.column), ['added_at', 'created_at', 'uuid']);
+  };
+
+  it('embedded PGlite: the correct squash is equal, with the same information', async () => {
+    const s = await squashFixture('lossy-downgrade', 'b2d1f6e3c402', 'head');
+    const r = await verifySquash(verifyOptions(s, { provider: { provider: 'pglite' } }));
+    assert.equal(r.provider.kind, 'pglite');
+    expectEqualWithNotes(r);
+  });
+
+  describe('url (temp databases on a server the user names)', () => {
+    let cluster: Cluster | undefined;
+    before(async function () {
+      if (clusterUnavailableReason()) this.skip();
+      cluster = await startCluster();
+    });
+    after(async () => cluster?.stop());
+
+    it('the correct squash is equal, with the same information', async () => {
+      const s = await squashFixture('lossy-downgrade', 'b2d1f6e3c402', 'head');
+      const r = await verifySquash(verifyOptions(s, { provider: { provider: 'url', databaseUrl: cluster!.url('postgres') } }));
+      assert.equal(r.provider.kind, 'url');
+      expectEqualWithNotes(r);
+    });
   });
 });
