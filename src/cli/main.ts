@@ -157,7 +157,8 @@ function reportError(error: unknown, command: Command, o: Output): number {
   };
   // The error classes of the heavier layers are loaded only on this path.
   const { AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
-  const { ProviderUnavailableError } = require('../core/postgres') as typeof import('../core/postgres');
+  const { ProviderUnavailableError, ServerLostError } = require('../core/postgres') as typeof import('../core/postgres');
+  const { AmbiguousComposeImageError } = require('../core/compose') as typeof import('../core/compose');
   const { NoJournalError, SquashError } = require('../core/squash') as typeof import('../core/squash');
   const { GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
   if (error instanceof VerifyCancelledError) return fail(130);
@@ -165,7 +166,8 @@ function reportError(error: unknown, command: Command, o: Output): number {
   if (error instanceof ProjectPathNotFoundError || error instanceof GraphError || error instanceof NoJournalError || error instanceof GitRefError) {
     return fail(ExitCode.usage);
   }
-  if (error instanceof ProviderUnavailableError || error instanceof AlembicUnavailableError) return fail(ExitCode.environment);
+  if (error instanceof ProviderUnavailableError || error instanceof AlembicUnavailableError || error instanceof ServerLostError) return fail(ExitCode.environment);
+  if (error instanceof AmbiguousComposeImageError) return fail(ExitCode.usage);
   if (error instanceof VerifyMigrationError) {
     const cause = error.cause;
     const detail = cause instanceof MigrationFailedError ? `\n\n${cause.traceback.trim()}` : '';

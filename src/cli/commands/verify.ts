@@ -15,7 +15,7 @@ import type { ObjectDifference, TableDataDifference } from '../../core/schema';
 import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { singleProject } from '../projects';
-import { cancelOnInterrupt, providerFrom, seconds } from '../providerArgs';
+import { cancelOnInterrupt, providerFrom, seconds, withDockerImage } from '../providerArgs';
 import { findPython } from '../../core/alembic';
 
 export interface VerifyArgs {
@@ -35,8 +35,8 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   const modes = [args.from || args.to ? 'range' : '', args.againstRef ? 'ref' : '', args.candidate ? 'candidate' : ''].filter(Boolean);
   if (modes.length !== 1) throw new UsageError('verify needs exactly one of: --from REV --to REV, --against-ref GITREF, --candidate DIR');
   if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
-  const provider = providerFrom(args.values);
   const { project } = await singleProject(args.path);
+  const provider = withDockerImage(providerFrom(args.values), project, (l) => o.err(paint(o, 'yellow', `warning: ${l}`)));
   const python = findPython({ python: args.values.python as string | undefined, projectDir: project.here });
   const interrupt = cancelOnInterrupt();
   const disposers: (() => Promise<unknown>)[] = [];
@@ -146,6 +146,7 @@ function verifyJson(r: VerifyResult, setup: Setup) {
 function printResult(o: Output, r: VerifyResult, setup: Setup) {
   o.out();
   o.out(paint(o, 'gray', `on ${r.provider.description} — ${r.provider.reason}`));
+  if (r.provider.versionNote) o.out(paint(o, 'yellow', r.provider.versionNote));
   if (r.equal) {
     o.out(paint(o, 'green', `✓ equal: same schema (${countObjects(r)} objects), same seed data` + (r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : '')));
     if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${setup.downgradeSkipped ?? 'not requested'}`));

@@ -23,6 +23,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   const emit = (e: VerifyEvent) => options.onEvent?.(e);
   const signal = options.signal;
   const cleanups: (() => Promise<unknown>)[] = [];
+  let running: ThrowawayServer | undefined;
 
   const phase = async <T>(name: VerifyPhase, message: string, fn: () => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw new VerifyCancelledError();
@@ -64,6 +65,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       options.log?.(`Alembic ${checked.value.alembic} (Python ${checked.value.python}) with ${python}`);
       return { server, choice, copy, extensions };
     });
+    running = server;
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
 
     const newDatabase = async () => {
@@ -141,6 +143,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     };
   } catch (error) {
     if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
+    // A server that went away (e.g. the Docker daemon stopped) is the reason, not the migration it broke.
+    const lost = await running?.lost?.().catch(() => undefined);
+    if (lost) throw lost;
     throw error;
   } finally {
     // Newest first: databases, then the server, then the copied history.
