@@ -33,7 +33,7 @@ function daemonLost(containerId: string, when: string): ServerLostError {
     'docker',
     'docker-daemon-lost',
     `The Docker daemon stopped answering ${when} (${daemonAddress()}); the throwaway PostgreSQL in container ${containerId.slice(0, 12)} is gone. ` +
-      'Start Docker again and re-run; whatever is left of this run is removed by the next one (or `alembic-squash cleanup`).',
+      'Start Docker again and re-run; whatever is left of this run is removed by the next one.',
   );
 }
 
