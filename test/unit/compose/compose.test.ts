@@ -34,6 +34,9 @@ describe('compose files: the project\'s own PostgreSQL image', () => {
       ['postgres', undefined],
       ['postgres:latest', undefined],
       ['bitnami/postgresql:16.2.0', 16],
+      ['pgvector/pgvector:0.8.0-pg17', 17],
+      ['ankane/pgvector:v0.5.1', undefined],
+      ['supabase/postgres:15.1.0.147', 15],
     ];
     for (const [image, major] of cases) it(`${image} → ${major}`, () => assert.equal(majorFromImage(image), major));
   });
