@@ -78,7 +78,9 @@ export async function startSecondDaemon(images: string[]): Promise<SecondDaemon 
   ip('addr', 'add', subnet, 'dev', bridge);
   ip('link', 'set', bridge, 'up');
   let child: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
   const start = async () => {
+    await stopping; // a daemon still shutting down holds its pid file
     child = spawn(
       'dockerd',
       ['--host', host, '--data-root', cache, '--exec-root', `${run}/exec`, '--pidfile', `${run}/dockerd.pid`, '--storage-driver', 'overlay2',
@@ -92,12 +94,12 @@ export async function startSecondDaemon(images: string[]): Promise<SecondDaemon 
     }
     throw new Error('the second dockerd did not start');
   };
-  const stop = async () => {
+  const stop = () => {
     const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    if (!c || c.exitCode !== null || c.signalCode !== null) return stopping ?? Promise.resolve();
+    stopping = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     c.kill('SIGTERM');
-    await exited;
+    return stopping;
   };
   const dispose = async () => {
     await stop();

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseDockerImage } from '../../../src/core/compose';
-import { ProviderUnavailableError, startServer, type ProviderOptions } from '../../../src/core/postgres';
+import { ProviderUnavailableError, ServerLostError, startServer, type ProviderOptions } from '../../../src/core/postgres';
 import { VerifyCancelledError, verifySquash } from '../../../src/core/verify';
 import { fixture, repoRoot, runCliJson } from '../../support/cli';
 import { allVolumes, engineHost, engineUnavailableReason, FIXTURE_IMAGES, ourLeftovers, startSecondDaemon } from '../../support/docker-engine';
@@ -226,6 +226,26 @@ describe('docker back end on a real Docker engine', function () {
       const volumes = allVolumes(daemon.host);
       assert.deepEqual(ourLeftovers(daemon.host), { containers: [], volumes: [] });
       assert.deepEqual(volumes, []);
+    });
+
+    it('while PostgreSQL is starting: the same environment error, not "the container stopped"', async () => {
+      if (typeof second !== 'object') return;
+      const daemon = second;
+      // An image whose server never gets ready: the run is surely still waiting when the daemon goes.
+      const never = 'alembic-squash-test/never-ready:2';
+      const build = spawnSync('sh', ['-c', `printf 'FROM ${FIXTURE_IMAGES[0]}\\nSTOPSIGNAL SIGKILL\\nENTRYPOINT ["sh", "-c", "exec sleep 3600"]\\n' | DOCKER_BUILDKIT=0 docker build -q -t ${never} -`], {
+        env: { ...process.env, DOCKER_HOST: daemon.host },
+        encoding: 'utf8',
+      });
+      assert.equal(build.status, 0, build.stderr);
+      const started = startServer({ provider: 'docker', dockerImage: never, log: (line) => line.startsWith('container ') && void daemon.stop() });
+      const error = await withEnv({ DOCKER_HOST: daemon.host }, () => started.then(() => assert.fail('started'), (e: unknown) => e));
+      assert.ok(error instanceof ServerLostError, String(error));
+      assert.equal(error.code, 'docker-daemon-lost');
+      assert.match(error.message, /^The Docker daemon stopped answering while waiting for PostgreSQL to start \(unix:\/\/\/run\/alembic-squash-docker-t\d+\/docker\.sock\)/);
+      await daemon.start();
+      assert.deepEqual(ourLeftovers(daemon.host), { containers: [], volumes: [] });
+      assert.deepEqual(allVolumes(daemon.host), []);
     });
   });
 });
