@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseDockerImage } from '../../../src/core/compose';
 import { ProviderUnavailableError, ServerLostError, startServer, type ProviderOptions } from '../../../src/core/postgres';
 import { VerifyCancelledError, verifySquash } from '../../../src/core/verify';
-import { fixture, repoRoot, runCliJson } from '../../support/cli';
+import { fixture, repoRoot, runCli, runCliJson } from '../../support/cli';
 import { allVolumes, engineHost, engineUnavailableReason, FIXTURE_IMAGES, ourLeftovers, startSecondDaemon } from '../../support/docker-engine';
 import { clusterUnavailableReason } from '../../support/pg-cluster';
 import { replaceOnce, squashFixture, verifyOptions, withCreatedText } from '../verify/support';
@@ -69,6 +69,32 @@ describe('docker back end when no engine answers (the test makes that so)', func
     assert.equal(error.code, 'docker-daemon-not-running');
     assert.match(error.message, /daemon is not running/);
     assert.match(error.message, /Cannot connect to the Docker daemon/);
+  });
+
+  /** The linear history with a compose file of the test's choosing. */
+  const projectWithCompose = (name: string, compose: string) => {
+    const dir = path.join(scratch, name);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'alembic.ini'), readFileSync(fixture('compose', 'linear-db', 'alembic.ini'), 'utf8').replace('%(here)s/../../linear/migrations', fixture('linear', 'migrations')));
+    writeFileSync(path.join(dir, 'compose.yaml'), compose);
+    return dir;
+  };
+
+  it('the CLI lists the PostgreSQL services it cannot choose between, and asks for --docker-image', () => {
+    const dir = projectWithCompose('two-services', 'services:\n  db:\n    image: postgres:17-alpine\n  reporting:\n    image: postgis/postgis:16-3.4\n');
+    const r = runCli(['verify', dir, '--from', 'base', '--to', 'head', '--provider', 'docker'], { env: { DOCKER_HOST: nobody() } });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /several PostgreSQL images and sqlalchemy\.url names none of their services: compose\.yaml, service db \(postgres:17-alpine\); compose\.yaml, service reporting \(postgis\/postgis:16-3\.4\)\. Choose one with --docker-image IMAGE/);
+  });
+
+  it('on local binaries the result says how their version compares with the compose file\'s', function () {
+    if (clusterUnavailableReason()) this.skip();
+    const dir = projectWithCompose('pg17', 'services:\n  db:\n    image: postgres:17-alpine\n');
+    const r = runCli(['verify', dir, '--from', 'base', '--to', 'head', '--provider', 'local'], { env: { ALEMBIC_SQUASH_PYTHON: '/usr/bin/python3' } });
+    assert.equal(r.status, 0, r.stderr);
+    const major = /on local PostgreSQL (\d+)/.exec(r.stdout)?.[1];
+    assert.ok(major, r.stdout);
+    assert.match(r.stdout, new RegExp(`^verified on PostgreSQL ${major}; your compose file runs 17 \\(compose\\.yaml, service db: postgres:17-alpine\\)$`, 'm'));
   });
 
   it('auto falls through to local PostgreSQL and says why docker was skipped', async function () {
