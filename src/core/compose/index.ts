@@ -98,5 +98,5 @@ export function chooseDockerImage(options: {
   if (options.override) return { ...options.override, source: 'override', project, problems };
   if (found.kind === 'ambiguous') throw new AmbiguousComposeImageError(found.candidates, options.projectDir);
   if (project) return { image: project.image, origin: project.origin, source: 'compose', project, problems };
-  return { image: DEFAULT_DOCKER_IMAGE, origin: found.files.length ? 'the default (no PostgreSQL service in the compose files)' : 'the default (no compose file)', source: 'default', problems };
+  return { image: DEFAULT_DOCKER_IMAGE, origin: found.files.length ? 'the default, no PostgreSQL service in the compose files' : 'the default, no compose file found', source: 'default', problems };
 }

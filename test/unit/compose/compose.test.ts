@@ -134,7 +134,7 @@ describe('compose files: the project\'s own PostgreSQL image', () => {
     });
 
     it('chooses: an override first, then the compose service, then postgres:16', () => {
-      assert.deepEqual(chooseDockerImage({ projectDir: root }), { image: 'postgres:16', origin: 'the default (no compose file)', source: 'default', problems: [] });
+      assert.deepEqual(chooseDockerImage({ projectDir: root }), { image: 'postgres:16', origin: 'the default, no compose file found', source: 'default', problems: [] });
       writeFileSync(path.join(root, 'compose.yaml'), 'services:\n  db:\n    image: postgres:17-alpine\n');
       const fromCompose = chooseDockerImage({ projectDir: root });
       assert.deepEqual([fromCompose.image, fromCompose.origin, fromCompose.source], ['postgres:17-alpine', 'compose.yaml, service db', 'compose']);
