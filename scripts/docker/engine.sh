@@ -34,9 +34,9 @@ start() {
   # The Debian package brings its own client; a newer one on PATH talks to it as well.
   command -v docker >/dev/null || { echo "no docker client" >&2; return 1; }
   export DOCKER_HOST="$socket"
-  if answers; then # a dockerd of an earlier run that was not stopped (e.g. the runner was killed)
-    echo "DOCKER_HOST=$DOCKER_HOST" >>"$envfile"
-    echo "docker engine: reusing the one at $DOCKER_HOST" >&2
+  if answers; then # a dockerd of an earlier run that was not stopped (e.g. the runner was killed): ours, stopped at the end
+    printf 'DOCKER_HOST=%s\nENGINE_PID=%s\n' "$DOCKER_HOST" "$(cat "$run_dir/dockerd.pid" 2>/dev/null)" >>"$envfile"
+    echo "docker engine: reusing the one an earlier run left at $DOCKER_HOST" >&2
     return 0
   fi
   mkdir -p "$cache/data" "$run_dir"
