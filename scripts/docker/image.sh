@@ -74,8 +74,11 @@ if ! have "$built"; then
   DOCKER_BUILDKIT=0 docker build -q -t "$built" "$context" >/dev/null 2>"$context/build.log" \
     || { tail -n 5 "$context/build.log" >&2; exit 1; }
   docker rmi "$built.import" >/dev/null
-  # Earlier recipes of this image are left to `docker image prune`: other tags may still name them.
   set +e
 fi
 for name in "${missing[@]}"; do docker tag "$built" "$name" || exit 1; done
+# Images of earlier recipes: untagged (freed unless another name still points at one).
+for old in $(docker images --format '{{.Repository}}:{{.Tag}}' alembic-squash/postgres); do
+  [ "$old" = "$built" ] || docker rmi "$old" >/dev/null 2>&1 || true
+done
 echo "docker images: ${missing[*]} → $built (PostgreSQL 15 from Debian packages)" >&2
