@@ -13,6 +13,24 @@ export TEST_STATS_FILE="$stats"
 status=0
 run() { echo; echo "== $1"; shift; "$@" || status=1; }
 
+# A Docker engine and the fixtures' PostgreSQL images for the Docker tests: an engine that answers, else
+# dockerd started here (stopped again on exit), images pulled or built from Debian packages (cached).
+# When none can run, the Docker tests are skipped and say why. Only those tests see this engine.
+docker_env=$(mktemp)
+docker_log=$(mktemp)
+trap 'bash scripts/docker/engine.sh stop "$docker_env"; rm -f "$docker_env" "$docker_log"' EXIT
+echo; echo "== Docker engine for the Docker back end's tests"
+# The images the compose fixtures name (test/support/docker-engine.ts FIXTURE_IMAGES).
+if bash scripts/docker/engine.sh start "$docker_env" 2>"$docker_log" \
+  && DOCKER_HOST=$(sed -n 's/^DOCKER_HOST=//p' "$docker_env") bash scripts/docker/image.sh postgres:15-bookworm postgres:15.6 2>>"$docker_log"; then
+  cat "$docker_log"
+  export ALEMBIC_SQUASH_TEST_DOCKER_HOST="$(sed -n 's/^DOCKER_HOST=//p' "$docker_env")"
+else
+  cat "$docker_log"
+  export ALEMBIC_SQUASH_TEST_DOCKER_SKIP="$(tail -n 1 "$docker_log")"
+  echo "the Docker tests will be skipped: $ALEMBIC_SQUASH_TEST_DOCKER_SKIP"
+fi
+
 run "type check" npx tsc -p . --noEmit
 run "unit tests" npx mocha --config test/unit/.mocharc.json
 run "integration tests (real PostgreSQL, real Alembic)" npx mocha --config test/integration/.mocharc.json

@@ -181,7 +181,8 @@ function describeError(error: unknown, command: Command): DescribedError {
   }
   // The error classes of the heavier layers are loaded only on this path.
   const { AlembicCommandError, AlembicUnavailableError, MigrationFailedError } = require('../core/alembic') as typeof import('../core/alembic');
-  const { ProviderUnavailableError } = require('../core/postgres') as typeof import('../core/postgres');
+  const { ProviderUnavailableError, ServerLostError } = require('../core/postgres') as typeof import('../core/postgres');
+  const { AmbiguousComposeImageError } = require('../core/compose') as typeof import('../core/compose');
   const { NoJournalError, SquashError } = require('../core/squash') as typeof import('../core/squash');
   const { BackendLostError, GitRefError, VerifyCancelledError, VerifyMigrationError } = require('../core/verify') as typeof import('../core/verify');
   if (error instanceof VerifyCancelledError) return { exit: 130, code: 'cancelled', message: 'cancelled: everything that was started has been removed' };
@@ -193,6 +194,10 @@ function describeError(error: unknown, command: Command): DescribedError {
     return { exit: ExitCode.usage, code: 'configuration', message };
   }
   if (error instanceof ProviderUnavailableError) return { exit: ExitCode.environment, code: 'no-backend', message };
+  if (error instanceof ServerLostError) {
+    return { exit: ExitCode.environment, code: 'backend-lost', message, hint: 'run it again once the back end answers; this is not caused by your migrations' };
+  }
+  if (error instanceof AmbiguousComposeImageError) return { exit: ExitCode.usage, code: 'configuration', message, hint: 'choose one with --docker-image IMAGE' };
   if (error instanceof AlembicUnavailableError) return { exit: ExitCode.environment, code: 'no-alembic', message, hint: 'pass --python with the interpreter of the project\'s virtual environment' };
   const migration = error instanceof VerifyMigrationError ? error.cause : error;
   if (migration instanceof AlembicCommandError && migration.missingModule) {

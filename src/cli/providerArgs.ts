@@ -1,4 +1,6 @@
+import { AmbiguousComposeImageError, chooseDockerImage } from '../core/compose';
 import type { ProviderKind, ProviderOptions } from '../core/postgres';
+import type { ProjectConfig } from '../core/project';
 import { UsageError } from './errors';
 
 const KINDS = ['auto', 'docker', 'local', 'pglite', 'url'];
@@ -26,6 +28,25 @@ export function providerFrom(values: Record<string, unknown>): ProviderOptions {
     dockerImage: values['docker-image'] as string | undefined,
     binDir: values['pg-bin'] as string | undefined,
   };
+}
+
+/**
+ * The Docker image: --docker-image, else the project's compose service (said where it came from), else
+ * postgres:16; also what the project runs, so other back ends can say how their version compares.
+ * Compose files that cannot be read are reported through `warn`. Several candidate services are a
+ * usage error only when Docker may be used.
+ */
+export function withDockerImage(options: ProviderOptions, project: ProjectConfig, warn: (line: string) => void = () => undefined): ProviderOptions {
+  if (options.provider === 'url') return options;
+  const override = options.dockerImage ? { image: options.dockerImage, origin: '--docker-image' } : undefined;
+  try {
+    const chosen = chooseDockerImage({ projectDir: project.here, sqlalchemyUrl: project.sqlalchemyUrl, override, env: process.env });
+    for (const p of chosen.problems) warn(`${p.file}: ${p.message}`);
+    return { ...options, dockerImage: chosen.image, dockerImageOrigin: chosen.origin, projectPostgres: chosen.project };
+  } catch (error) {
+    if (error instanceof AmbiguousComposeImageError && options.provider !== 'docker' && options.provider !== 'auto') return options;
+    throw error;
+  }
 }
 
 /** Ctrl-C cancels: everything started is removed before the process exits (a second Ctrl-C forces it). */

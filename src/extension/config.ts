@@ -29,7 +29,7 @@ export class Config implements vscode.Disposable {
     return this.get(scope).get<Provider>('provider', 'auto');
   }
   dockerImage(scope?: vscode.Uri): string {
-    return this.get(scope).get<string>('dockerImage', 'postgres:16');
+    return this.get(scope).get<string>('dockerImage', '');
   }
   postgresBinDir(scope?: vscode.Uri): string {
     return this.get(scope).get<string>('postgresBinDir', '').trim();

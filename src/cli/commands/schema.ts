@@ -3,7 +3,7 @@ import { schemasAt } from '../../core/verify';
 import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { singleProject } from '../projects';
-import { cancelOnInterrupt, providerFrom } from '../providerArgs';
+import { cancelOnInterrupt, providerFrom, withDockerImage } from '../providerArgs';
 import { findPython } from '../../core/alembic';
 import { printDifferences } from './verify';
 
@@ -40,8 +40,8 @@ export async function diffCommand(args: { path: string; revisions: string[]; jso
 }
 
 async function run(pathArg: string, revisions: string[], values: Record<string, unknown>, o: Output) {
-  const provider = providerFrom(values);
   const { project } = await singleProject(pathArg);
+  const provider = withDockerImage(providerFrom(values), project, (l) => o.err(paint(o, 'yellow', `warning: ${l}`)));
   const interrupt = cancelOnInterrupt();
   try {
     return await schemasAt({

@@ -15,7 +15,7 @@ import type { ObjectDifference, TableDataDifference } from '../../core/schema';
 import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { singleProject } from '../projects';
-import { cancelOnInterrupt, providerFrom, seconds } from '../providerArgs';
+import { cancelOnInterrupt, providerFrom, seconds, withDockerImage } from '../providerArgs';
 import { findPython } from '../../core/alembic';
 
 export interface VerifyArgs {
@@ -35,11 +35,11 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   const modes = [args.from || args.to ? 'range' : '', args.againstRef ? 'ref' : '', args.candidate ? 'candidate' : ''].filter(Boolean);
   if (modes.length !== 1) throw new UsageError('verify needs exactly one of: --from REV --to REV, --against-ref GITREF, --candidate DIR');
   if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
-  const provider = providerFrom(args.values);
   const modelsArg = args.values.models as string | undefined;
   if (modelsArg !== undefined && modelsArg !== 'on' && modelsArg !== 'strict') throw new UsageError('--models takes no value, or =strict');
   const models = modelsArg === 'strict' ? 'strict' : modelsArg === 'on' ? true : undefined;
   const { project } = await singleProject(args.path);
+  const provider = withDockerImage(providerFrom(args.values), project, (l) => o.err(paint(o, 'yellow', `warning: ${l}`)));
   const python = findPython({ python: args.values.python as string | undefined, projectDir: project.here });
   const interrupt = cancelOnInterrupt();
   const disposers: (() => Promise<unknown>)[] = [];
@@ -167,6 +167,7 @@ function summaries(r: VerifyResult): string[] {
 function printResult(o: Output, r: VerifyResult, setup: Setup) {
   o.out();
   o.out(paint(o, 'gray', `on ${r.provider.description} — ${r.provider.reason}`));
+  if (r.provider.versionNote) o.out(paint(o, 'yellow', r.provider.versionNote));
   printInformation(o, r);
   printModels(o, r);
   if (r.equal) {

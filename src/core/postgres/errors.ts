@@ -19,7 +19,7 @@ export class ProviderUnavailableError extends Error {
 
 /** A running throwaway server failed at an operation (create, drop, dump). */
 export class ThrowawayServerError extends Error {
-  override readonly name = 'ThrowawayServerError';
+  override readonly name: string = 'ThrowawayServerError';
   constructor(
     readonly kind: ProviderKind,
     readonly code: string,
@@ -27,6 +27,14 @@ export class ThrowawayServerError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The server went away under a running job (the Docker daemon stopped answering, the container
+ * stopped): an environment error, never a failing migration or a difference.
+ */
+export class ServerLostError extends ThrowawayServerError {
+  override readonly name = 'ServerLostError';
 }
 
 /** Start-up was cancelled through the AbortSignal; everything started so far has been removed. */

@@ -6,9 +6,11 @@ import { PgliteServer } from './pglite';
 import { sweepStale } from './sweep';
 import type { ProviderChoice, ProviderKind, ProviderOptions, ThrowawayServer } from './types';
 import { UrlServer } from './url';
+import { versionNote } from './version-note';
 
 export type { ProviderChoice, ProviderKind, ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
-export { OperationAbortedError, ProviderUnavailableError, ThrowawayServerError } from './errors';
+export { OperationAbortedError, ProviderUnavailableError, ServerLostError, ThrowawayServerError } from './errors';
+export { versionNote } from './version-note';
 export { maskUrl } from '../common/mask';
 export { sweepStale, type SweepOptions } from './sweep';
 export { randomDatabaseName, DATABASE_PREFIX, TEMP_PREFIX } from './names';
@@ -38,7 +40,8 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
   if (options.provider !== 'auto') {
     const server = await STARTERS[options.provider](safe);
     log(`using ${server.description}`);
-    return { server, choice: { kind: options.provider, reason: `requested (--provider ${options.provider})`, skipped: [] } };
+    const choice: ProviderChoice = { kind: options.provider, reason: `requested (--provider ${options.provider})`, skipped: [] };
+    return { server, choice: withVersionNote(choice, server, options) };
   }
   const skipped: ProviderChoice['skipped'] = [];
   for (const kind of AUTO_ORDER) {
@@ -46,7 +49,7 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
       const server = await STARTERS[kind](safe);
       log(`using ${server.description}`);
       const reason = skipped.length ? `first usable back end (${skipped.map((s) => s.kind).join(', ')} skipped)` : 'first usable back end';
-      return { server, choice: { kind, reason, skipped } };
+      return { server, choice: withVersionNote({ kind, reason, skipped }, server, options) };
     } catch (error) {
       if (!(error instanceof ProviderUnavailableError)) throw error;
       log(`${kind} skipped: ${error.message}`);
@@ -59,4 +62,9 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
     'No PostgreSQL back end is usable:\n' + skipped.map((s) => `- ${s.kind}: ${s.reason}`).join('\n'),
     skipped,
   );
+}
+
+function withVersionNote(choice: ProviderChoice, server: ThrowawayServer, options: ProviderOptions): ProviderChoice {
+  const note = versionNote(server, options);
+  return note ? { ...choice, versionNote: note } : choice;
 }

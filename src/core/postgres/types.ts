@@ -1,3 +1,5 @@
+import type { ServerLostError } from './errors';
+
 /** Which kind of throwaway PostgreSQL a verify runs on. `url` = temp databases on a server the user names. */
 export type ProviderKind = 'docker' | 'local' | 'pglite' | 'url';
 
@@ -30,6 +32,11 @@ export interface ThrowawayServer {
   dropDatabase(db: ThrowawayDatabase): Promise<void>;
   /** `pg_dump -s -O -x` of one database, with a pg_dump whose major matches (or exceeds) the server. */
   dumpSchema(db: ThrowawayDatabase, options?: SchemaDumpOptions): Promise<string>;
+  /**
+   * Whether the server went away under the caller (daemon stopped, container gone), checked after
+   * something failed: the error to report instead, or undefined while it still runs.
+   */
+  lost?(): Promise<ServerLostError | undefined>;
   /** Stops and removes everything it started (processes, containers, folders, databases). Idempotent. */
   dispose(): Promise<void>;
 }
@@ -39,8 +46,12 @@ export interface ProviderOptions {
   provider: ProviderKind | 'auto';
   /** For `url`. */
   databaseUrl?: string;
-  /** For `docker`: image, default `postgres:16`. */
+  /** For `docker`: image, default `postgres:16` (see core/compose chooseDockerImage). */
   dockerImage?: string;
+  /** Where `dockerImage` came from, for people: `docker-compose.yml, service db`, `--docker-image`. */
+  dockerImageOrigin?: string;
+  /** The PostgreSQL the project itself runs (its compose file): other back ends say how their version compares. */
+  projectPostgres?: { image: string; major?: number; origin: string };
   /** For `local`: a folder holding initdb/pg_ctl/postgres/pg_dump. */
   binDir?: string;
   /** Extensions the migrations create (for pglite, which loads contrib extensions only when asked). */
@@ -56,4 +67,6 @@ export interface ProviderChoice {
   kind: ProviderKind;
   reason: string;
   skipped: { kind: ProviderKind; reason: string }[];
+  /** How the server's major version compares with the project's own (`verified on PostgreSQL 15; your compose file runs 17`). */
+  versionNote?: string;
 }

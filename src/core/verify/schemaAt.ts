@@ -54,6 +54,9 @@ export async function schemasAt(options: SchemaAtOptions): Promise<{ schemas: Sc
       schemas.push({ revision, snapshot, text: renderSchemaText(snapshot) });
     }
     return { schemas, provider: server.description };
+  } catch (error) {
+    const lost = error instanceof VerifyCancelledError ? undefined : await server.lost?.().catch(() => undefined);
+    throw lost ?? error;
   } finally {
     for (const db of created.reverse()) await server.dropDatabase(db).catch(() => undefined);
     await server.dispose();

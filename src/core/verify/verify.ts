@@ -32,6 +32,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   let endSessions: (() => Promise<unknown>) | undefined;
   /** What the first phase that failed was doing, in words. */
   let failedPhase: string | undefined;
+  /** The server, asked after a failure whether its back end went away (a Docker daemon that stopped). */
+  let running: ThrowawayServer | undefined;
 
   const phase = async <T>(name: VerifyPhase, message: string, fn: () => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw new VerifyCancelledError();
@@ -82,6 +84,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       options.log?.(`Alembic ${check.value.alembic} (Python ${check.value.python}) with ${python}`);
       return { server, choice, copy, extensions };
     });
+    running = server;
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
 
     const newDatabase = async () => {
@@ -198,6 +201,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     };
   } catch (error) {
     if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
+    // A server that went away (e.g. the Docker daemon stopped) is the reason, not the migration it broke.
+    const lost = await running?.lost?.().catch(() => undefined);
+    if (lost) throw lost;
     // A back end that died mid-run makes migrations and captures fail: that is not the history's fault.
     if (probe && failedPhase && !(await answers(probe))) throw new BackendLostError(failedPhase, error as Error);
     throw error;

@@ -79,6 +79,7 @@ export async function verifyWithProgress(ctx: Ctx, state: ProjectState, target: 
       signal,
       provider: options.provider,
       onEvent: (e) => e.status === 'begin' && e.message && report(e.message),
+      onImage: report,
     }),
   );
   if (outcome.record) await presentDifferences(ctx, outcome.record);
@@ -92,7 +93,7 @@ async function tellOutcome(ctx: Ctx, outcome: VerifyOutcome): Promise<void> {
     const r = record.result;
     const show = 'Show Schema Diff';
     const choice = await vscode.window.showInformationMessage(
-      `Verify: equal — ${record.title} gives the same schema and seed data as the chain${r.downgrade ? `, and downgrades to ${r.downgrade.target} cleanly` : ''} (${r.provider.kind}, ${(r.totalMs / 1000).toFixed(1)} s).`,
+      `Verify: equal — ${record.title} gives the same schema and seed data as the chain${r.downgrade ? `, and downgrades to ${r.downgrade.target} cleanly` : ''} (on ${r.provider.description}, ${(r.totalMs / 1000).toFixed(1)} s).${r.provider.versionNote ? ` Note: ${r.provider.versionNote}.` : ''}`,
       show,
     );
     if (choice === show) await openChainSquashDiff(ctx, record);

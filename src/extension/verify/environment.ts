@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { findPython } from '../../core/alembic';
+import { AmbiguousComposeImageError, chooseDockerImage, describeService } from '../../core/compose';
 import type { ProviderOptions } from '../../core/postgres';
 import type { Ctx } from '../ctx';
 import type { Provider } from '../config';
@@ -50,7 +51,7 @@ export async function providerOptionsFor(ctx: Ctx, state: ProjectState, override
   const provider = override ?? ctx.config.provider(scope);
   const options: ProviderOptions = {
     provider,
-    dockerImage: ctx.config.dockerImage(scope),
+    ...(provider === 'url' ? {} : await dockerImageFor(ctx, state)),
     binDir: ctx.config.postgresBinDir(scope) || undefined,
   };
   if (provider === 'url') {
@@ -58,4 +59,28 @@ export async function providerOptionsFor(ctx: Ctx, state: ProjectState, override
     if (!options.databaseUrl) throw new Error('The `url` back end needs a database URL: run "Alembic: Set Database URL for Verify" first.');
   }
   return options;
+}
+
+/**
+ * The Docker image: the `alembicSquash.dockerImage` setting, else the project's compose service, else
+ * postgres:16; when the compose files offer several and sqlalchemy.url names none, the user picks.
+ */
+async function dockerImageFor(ctx: Ctx, state: ProjectState): Promise<Pick<ProviderOptions, 'dockerImage' | 'dockerImageOrigin' | 'projectPostgres'>> {
+  const setting = ctx.config.dockerImage(state.folder.uri);
+  const choose = (override?: { image: string; origin: string }) =>
+    chooseDockerImage({ projectDir: state.project.here, sqlalchemyUrl: state.project.sqlalchemyUrl, override, env: process.env });
+  let chosen: ReturnType<typeof chooseDockerImage>;
+  try {
+    chosen = choose(setting ? { image: setting, origin: 'the alembicSquash.dockerImage setting' } : undefined);
+  } catch (error) {
+    if (!(error instanceof AmbiguousComposeImageError)) throw error;
+    const picked = await vscode.window.showQuickPick(
+      error.candidates.map((c) => ({ label: c.image, description: describeService(c, error.projectDir), candidate: c })),
+      { title: 'Several PostgreSQL services in the compose files: which one does the project run?', ignoreFocusOut: true },
+    );
+    if (!picked) throw error;
+    chosen = choose({ image: picked.candidate.image, origin: picked.description });
+  }
+  for (const p of chosen.problems) ctx.log.warn(`${p.file}: ${p.message}`);
+  return { dockerImage: chosen.image, dockerImageOrigin: chosen.origin, projectPostgres: chosen.project };
 }

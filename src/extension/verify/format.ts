@@ -25,6 +25,7 @@ export function eventLine(e: VerifyEvent, color: boolean): string | undefined {
 export function resultLines(r: VerifyResult, color: boolean, downgradeSkipped?: string): string[] {
   const lines = ['', paint(color, 'gray', `on ${r.provider.description} — ${r.provider.reason}`)];
   for (const s of r.provider.skipped) lines.push(paint(color, 'gray', `  (${s.kind} skipped: ${s.reason})`));
+  if (r.provider.versionNote) lines.push(paint(color, 'yellow', r.provider.versionNote));
   if (r.equal) {
     lines.push(paint(color, 'green', `✓ equal: same schema, same seed data${r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : ''}`));
     if (!r.downgrade) lines.push(paint(color, 'yellow', `downgrade not checked: ${downgradeSkipped ?? 'not requested'}`));

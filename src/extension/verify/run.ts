@@ -19,6 +19,8 @@ export interface VerifyRunOptions {
   onEvent?: (event: VerifyEvent) => void;
   /** Detail lines (back-end start-up, Alembic's output); already password-free. */
   onLine?: (line: string) => void;
+  /** The Docker image the run will use and where it came from (`postgres:17 from compose.yaml, service db`). */
+  onImage?: (text: string) => void;
   /** Overrides the `provider` setting (a task's `provider`). */
   provider?: Provider;
 }
@@ -47,6 +49,9 @@ export async function runVerify(ctx: Ctx, state: ProjectState, target: VerifyTar
     const provider = await providerOptionsFor(ctx, state, options.provider);
     job = await jobFor(ctx, state, target, python);
     ctx.log.info(`verify ${job.title} in ${state.key} with ${python} on ${provider.provider}`);
+    if (provider.dockerImage && (provider.provider === 'docker' || provider.provider === 'auto')) {
+      options.onImage?.(`Docker image ${provider.dockerImage} (from ${provider.dockerImageOrigin})`);
+    }
     const scope = state.folder.uri;
     const seedTables = ctx.config.seedTables(scope);
     const urlEnvVars = ctx.config.urlEnvVars(scope);

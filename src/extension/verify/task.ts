@@ -114,6 +114,7 @@ class VerifyTerminal implements vscode.Pseudoterminal {
         if (text) this.line(text);
       },
       onLine: (l) => l.startsWith('Alembic ') && this.line(paint(this.color, 'gray', l)),
+      onImage: (text) => this.line(paint(this.color, 'gray', text)),
     });
     if (outcome.record) {
       for (const l of resultLines(outcome.record.result, this.color, outcome.record.downgradeSkipped)) this.line(l);

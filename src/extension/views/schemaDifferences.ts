@@ -58,6 +58,7 @@ class SummaryNode implements Node {
       r.equal ? 'The squash gives the same schema and seed data as the chain.' : 'The squash does not give the same database as the chain.',
       r.downgrade ? `Downgrade to ${r.downgrade.target}: ${r.downgrade.schema.equal ? 'same schema as the chain there' : `${r.downgrade.schema.differences.length} difference(s)`}` : `Downgrade not checked${this.record.downgradeSkipped ? `: ${this.record.downgradeSkipped}` : ''}`,
       `On ${r.provider.description} (${r.provider.reason}), ${seconds(r.totalMs)}`,
+      ...(r.provider.versionNote ? [r.provider.versionNote] : []),
     ].join('\n');
     item.command = { command: CommandIds.showSchemaDiff, title: chainSquashTitle(this.record), arguments: [] };
     item.contextValue = 'verify:summary';

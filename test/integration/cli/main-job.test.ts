@@ -5,8 +5,8 @@ import { repoRoot } from '../../support/cli';
 
 /**
  * The README's first command, as a user on a machine without Docker or PostgreSQL runs it: the
- * local binaries are hidden in a private mount namespace, so `auto` must fall through docker (client
- * but no daemon here) and local to the embedded PGlite, and still prove the squash.
+ * local binaries are hidden in a private mount namespace, so `auto` must fall through docker (the
+ * client is pointed at a socket nobody serves) and local to the embedded PGlite, and still prove the squash.
  */
 describe('the main job (scripts/example.sh) with neither Docker nor local PostgreSQL', function () {
   this.timeout(600_000);
@@ -22,7 +22,8 @@ describe('the main job (scripts/example.sh) with neither Docker nor local Postgr
       cwd: repoRoot,
       encoding: 'utf8',
       // Set-up must not reinstall the PostgreSQL this test hides (the rest of set-up still runs).
-      env: { ...process.env, NO_COLOR: '1', ALEMBIC_SQUASH_SKIP_APT: '1' },
+      // DOCKER_HOST at a socket nobody serves: no Docker engine for this run, whatever runs on the machine.
+      env: { ...process.env, NO_COLOR: '1', ALEMBIC_SQUASH_SKIP_APT: '1', DOCKER_HOST: 'unix:///nonexistent/alembic-squash-no-docker.sock' },
       timeout: 540_000,
     });
     const out = `${r.stdout}\n${r.stderr}`;
