@@ -3,6 +3,7 @@
  * revision, heads first down to the bases, with the facets that drive icons and menus.
  */
 import type { RevisionMap } from '../../core/graph';
+import { shortIdIn } from '../../core/layout';
 import type { LocatedProblem } from '../../core/scripts';
 
 export type RevisionKind = 'head' | 'base' | 'mergepoint' | 'branchpoint' | 'revision';
@@ -40,7 +41,9 @@ export interface RevisionLink {
 
 export const SHORT_ID_LENGTH = 8;
 
-export function shortId(id: string): string {
+/** The shortest unique id in `map` (core's rule: never an ambiguous prefix); without a map, a plain cut. */
+export function shortId(id: string, map?: RevisionMap): string {
+  if (map) return shortIdIn(map, id);
   return id.length > SHORT_ID_LENGTH + 2 ? id.slice(0, SHORT_ID_LENGTH) : id;
 }
 
@@ -85,15 +88,15 @@ export function buildRevisionModels(map: RevisionMap, problems: readonly Located
             : 'revision';
     const date = shortDate(r.createDate);
     const links: RevisionLink[] = [];
-    if (parents.length > 1) links.push({ kind: 'merges', label: `merges ${parents.map(shortId).join(', ')}`, revisions: parents });
-    if (dependencies.length) links.push({ kind: 'dependsOn', label: `depends on ${dependencies.map(shortId).join(', ')}`, revisions: dependencies });
+    if (parents.length > 1) links.push({ kind: 'merges', label: `merges ${parents.map((p) => shortId(p, map)).join(', ')}`, revisions: parents });
+    if (dependencies.length) links.push({ kind: 'dependsOn', label: `depends on ${dependencies.map((d) => shortId(d, map)).join(', ')}`, revisions: dependencies });
     return {
       revision: id,
       kind,
       facets,
       contextValue: ['revision', ...facets].join(':'),
-      shortId: shortId(id),
-      description: [shortId(id), date].filter(Boolean).join(' · '),
+      shortId: shortId(id, map),
+      description: [shortId(id, map), date].filter(Boolean).join(' · '),
       message: r.message ?? '',
       date,
       path: r.path,
