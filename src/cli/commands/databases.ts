@@ -1,8 +1,6 @@
 import { maskUrl } from '../../core/common/mask';
-import { appliedSquashOf, DatabaseUnreachableError, placeDatabase, readVersionRows, type DatabasePlacement, type RowPlace } from '../../core/databases';
+import { appliedSquashes, DatabaseUnreachableError, placeDatabase, readVersionRows, type DatabasePlacement, type RowPlace } from '../../core/databases';
 import { shortIdIn } from '../../core/layout';
-import { parseHeader } from '../../core/parse';
-import type { ScriptDirectory } from '../../core/scripts';
 import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
 import { loadScripts, singleProject } from '../projects';
@@ -11,19 +9,6 @@ export interface DatabasesArgs {
   path: string;
   databaseUrl?: string;
   json: boolean;
-}
-
-/**
- * The squashes this tool wrote into the history (their docstrings list what they replaced). Header
- * parses from the cache keep no docstring text: files that may be squashes are parsed again.
- */
-export function appliedSquashes(scripts: ScriptDirectory) {
-  return scripts.revisionFiles.flatMap((f) => {
-    if (!f.migration.revision || !f.text.includes('Squashes ')) return [];
-    const docstring = f.migration.docstring?.text || parseHeader(f.text).docstring?.text;
-    const a = appliedSquashOf(f.migration.revision, docstring);
-    return a ? [a] : [];
-  });
 }
 
 /** `alembic-squash databases [PATH] --database-url URL [--json]`: read-only position and what it needs. */

@@ -3,6 +3,8 @@
  * by this tool) lists the revisions it replaced as `- <id>: <message>` after `Squashes N revisions:`.
  * That lets a database whose row names a replaced id be placed, and told what it needs.
  */
+import { parseHeader } from '../parse';
+
 export interface AppliedSquash {
   /** The squashed revision now in the history. */
   revision: string;
@@ -23,4 +25,22 @@ export function appliedSquashOf(revision: string, docstring: string | undefined)
     replaced.push(m[1]!);
   }
   return replaced.length ? { revision, replaced } : undefined;
+}
+
+/** The files of a history, as ScriptDirectory gives them (header parses may come from a cache). */
+interface HistoryFiles {
+  revisionFiles: readonly { text: string; migration: { revision?: string; docstring?: { text: string } } }[];
+}
+
+/**
+ * Every squash this tool wrote into the history. Cached header parses keep no docstring text:
+ * files that may be squashes are parsed again.
+ */
+export function appliedSquashes(scripts: HistoryFiles): AppliedSquash[] {
+  return scripts.revisionFiles.flatMap((f) => {
+    if (!f.migration.revision || !f.text.includes('Squashes ')) return [];
+    const docstring = f.migration.docstring?.text || parseHeader(f.text).docstring?.text;
+    const a = appliedSquashOf(f.migration.revision, docstring);
+    return a ? [a] : [];
+  });
 }

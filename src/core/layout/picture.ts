@@ -30,7 +30,17 @@ export interface GraphPicture {
   width: number;
 }
 
+const cache = new WeakMap<readonly unknown[], GraphPicture>();
+
+/** Computed once per state of the graph (the map rebuilds its `revisions` array on every change). */
 export function buildPicture(map: RevisionMap): GraphPicture {
+  const key = map.revisions;
+  let picture = cache.get(key);
+  if (!picture) cache.set(key, (picture = computePicture(map)));
+  return picture;
+}
+
+function computePicture(map: RevisionMap): GraphPicture {
   const ordered = map.topologicalOrder().reverse();
   const seen = new Set(ordered);
   const ids = [...ordered, ...map.inOrder([...map.ids()].filter((id) => !seen.has(id)))];

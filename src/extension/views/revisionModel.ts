@@ -4,6 +4,7 @@
  */
 import type { RevisionMap } from '../../core/graph';
 import { shortIdIn } from '../../core/layout';
+import type { RevisionBadges } from '../../core/layout/badges';
 import type { LocatedProblem } from '../../core/scripts';
 
 export type RevisionKind = 'head' | 'base' | 'mergepoint' | 'branchpoint' | 'revision';
@@ -60,7 +61,11 @@ export function displayOrder(map: RevisionMap): string[] {
   return [...ordered, ...map.inOrder([...map.ids()].filter((id) => !seen.has(id)))];
 }
 
-export function buildRevisionModels(map: RevisionMap, problems: readonly LocatedProblem[] = []): RevisionModel[] {
+export function buildRevisionModels(
+  map: RevisionMap,
+  problems: readonly LocatedProblem[] = [],
+  badges?: ReadonlyMap<string, Pick<RevisionBadges, 'data'>>,
+): RevisionModel[] {
   const problemsByPath = new Map<string, LocatedProblem[]>();
   for (const p of problems) problemsByPath.set(p.path, [...(problemsByPath.get(p.path) ?? []), p]);
 
@@ -96,7 +101,7 @@ export function buildRevisionModels(map: RevisionMap, problems: readonly Located
       facets,
       contextValue: ['revision', ...facets].join(':'),
       shortId: shortId(id, map),
-      description: [shortId(id, map), date].filter(Boolean).join(' · '),
+      description: [shortId(id, map), date, dataBadge(badges?.get(id)?.data)].filter(Boolean).join(' · '),
       message: r.message ?? '',
       date,
       path: r.path,
@@ -109,6 +114,11 @@ export function buildRevisionModels(map: RevisionMap, problems: readonly Located
       links,
     };
   });
+}
+
+/** `data 2` when upgrade() reads or writes rows: the tree's badge for data operations. */
+function dataBadge(count: number | undefined): string | undefined {
+  return count ? `data ${count}` : undefined;
 }
 
 /** The serializable tree the API returns: what the view shows, level by level. */

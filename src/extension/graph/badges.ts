@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { RevisionBadges } from '../../core/layout/badges';
+import type { ProjectState } from '../state/projects';
+
+/**
+ * Data-operation and app-code badges per revision, computed in the background (a full parse of
+ * each file) and kept per file text, so an edit recomputes one file. Fires when new badges are known.
+ */
+export class BadgeCache implements vscode.Disposable {
+  private readonly byPath = new Map<string, { text: string; revision: string; badges: RevisionBadges }>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  /** What is known now for a project: revision → badges. */
+  of(state: ProjectState): Map<string, RevisionBadges> {
+    const out = new Map<string, RevisionBadges>();
+    for (const f of state.scripts.revisionFiles) {
+      const known = this.byPath.get(f.path);
+      if (known && f.migration.revision === known.revision) out.set(known.revision, known.badges);
+    }
+    return out;
+  }
+
+  /** Brings the cache up to date with these projects, yielding between files. */
+  update(states: readonly ProjectState[]): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run(states).finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.update(states);
+      }
+    });
+    return this.running;
+  }
+
+  private async run(states: readonly ProjectState[]): Promise<void> {
+    // Loaded on first use: the classifier brings PostgreSQL's parser, which activation must not pay for.
+    const { badgesOf, prepareBadges } = require('../../core/layout/badges') as typeof import('../../core/layout/badges');
+    await prepareBadges();
+    let fresh = 0;
+    for (const state of states) {
+      for (const f of state.scripts.revisionFiles) {
+        const text = f.text;
+        const known = this.byPath.get(f.path);
+        if (known && known.text === text) continue;
+        const full = state.scripts.fullFile(f.path);
+        if (!full?.migration.revision) continue;
+        try {
+          this.byPath.set(f.path, { text, revision: full.migration.revision, badges: badgesOf(text, full.migration) });
+        } catch {
+          // A file the classifier cannot read gets no badge; its problems are reported elsewhere.
+        }
+        if (++fresh % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+    }
+    if (fresh) this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
