@@ -5,7 +5,7 @@ import { parseDatabaseUrl } from '../../core/postgres';
 import type { Ctx } from '../ctx';
 import { requireTrust } from '../trust';
 import type { Connections } from './connections';
-import { DatabaseNode, type DatabasesProvider } from './view';
+import { DatabaseNode, needText as needTextOf, type DatabasesProvider } from './view';
 
 export const DatabaseCommands = {
   add: 'alembicSquash.addDatabase',
@@ -106,6 +106,14 @@ async function stamp(ctx: Ctx, view: DatabasesProvider, id: string | undefined):
   }
   if (!target) return undefined;
   const purge = rows.versions.some((v) => !map.has(v));
+  if (purge && rows.versions.length > 1) {
+    // `stamp --purge` would drop the database's other heads too; Alembic has no stamp for one row of several.
+    await vscode.window.showErrorMessage(`${status.connection.name} has several alembic_version rows; Stamp… would drop all of them.`, {
+      modal: true,
+      detail: need?.kind === 'stamp' ? `Change the one row instead:\n${need.command}` : needTextOf(rows),
+    });
+    return undefined;
+  }
   const command = `alembic stamp ${purge ? '--purge ' : ''}${target}`;
   const ok = 'Stamp';
   const answer = await vscode.window.showWarningMessage(

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RevisionBadges } from '../../core/layout/badges';
+import { parseMigration } from '../../core/parse';
 import type { ProjectState } from '../state/projects';
 
 /**
@@ -49,10 +50,11 @@ export class BadgeCache implements vscode.Disposable {
         const text = f.text;
         const known = this.byPath.get(f.path);
         if (known && known.text === text) continue;
-        const full = state.scripts.fullFile(f.path);
-        if (!full?.migration.revision) continue;
+        // Parsed here, not through scripts.fullFile: the project's own state stays as the store keeps it.
         try {
-          this.byPath.set(f.path, { text, revision: full.migration.revision, badges: badgesOf(text, full.migration) });
+          const migration = parseMigration(text);
+          if (!migration.revision) continue;
+          this.byPath.set(f.path, { text, revision: migration.revision, badges: badgesOf(text, migration) });
         } catch {
           // A file the classifier cannot read gets no badge; its problems are reported elsewhere.
         }

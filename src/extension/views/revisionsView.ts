@@ -88,7 +88,7 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** What the view shows, as plain data (the API's revisionTree()). */
   snapshot(): TreeSnapshotNode[] {
     const states = this.store.all;
-    const projectTree = (state: ProjectState) => revisionSnapshotNodes(buildRevisionModels(state.scripts.map, state.scripts.problems()));
+    const projectTree = (state: ProjectState) => revisionSnapshotNodes(buildRevisionModels(state.scripts.map, state.scripts.problems(), this.badgesOf?.(state)));
     if (states.length === 1) return projectTree(states[0]!);
     return states.map((s) => {
       const item = new ProjectNode(s).toTreeItem();
