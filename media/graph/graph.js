@@ -8,7 +8,8 @@
   const LANE = 14;
   const PAD = 10;
   const OVERSCAN = 12;
-  const COLORS = ['#3794ff', '#e5534b', '#57ab5a', '#c69026', '#986ee2', '#39c5cf', '#e275ad', '#b4b4b4'];
+  // No red among them: red marks the edges a refused selection is about.
+  const COLORS = ['#3794ff', '#57ab5a', '#c69026', '#986ee2', '#39c5cf', '#e275ad', '#b4b4b4'];
 
   const scroller = /** @type {HTMLElement} */ (document.getElementById('scroller'));
   const sizer = /** @type {HTMLElement} */ (document.getElementById('sizer'));
@@ -95,9 +96,10 @@
       const cx = x(r.lane);
       const cy = y(i);
       const fill = color(r.lane);
-      if (r.base) svg.appendChild(svgEl('rect', { x: cx - 5, y: cy - 5, width: 10, height: 10, fill: 'var(--vscode-editor-background)', stroke: fill, class: 'base' }));
-      else if (r.head) svg.appendChild(svgEl('circle', { cx, cy, r: 6, fill, class: 'head' }));
-      else svg.appendChild(svgEl('circle', { cx, cy, r: r.mergePoint ? 5 : 4, fill: r.mergePoint ? 'var(--vscode-editor-background)' : fill, stroke: fill }));
+      // Bases are hollow squares, merge points hollow circles, heads large dots.
+      if (r.base) svg.appendChild(svgEl('rect', { x: cx - 5, y: cy - 5, width: 10, height: 10, stroke: fill, class: 'hollow' }));
+      else if (r.head) svg.appendChild(svgEl('circle', { cx, cy, r: 6, fill, stroke: fill }));
+      else svg.appendChild(svgEl('circle', { cx, cy, r: r.mergePoint ? 5 : 4, fill, stroke: fill, class: r.mergePoint ? 'hollow' : '' }));
     }
 
     // Rows in sight.

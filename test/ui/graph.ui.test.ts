@@ -82,6 +82,8 @@ describe('graph and databases in the workbench (ui)', function () {
   });
 
   it('shows each database with what it needs after the squash', async () => {
+    await wb.page.locator('.part.activitybar .action-item [aria-label^="Alembic"]').first().click();
+    await wb.page.locator('.pane-header', { hasText: 'Databases' }).first().waitFor();
     await addDatabase(wb, 'production', productionUrl);
     await addDatabase(wb, 'staging', stagingUrl);
     await wb.treeRow(/production/).filter({ hasText: 'needs stamp' }).first().waitFor();

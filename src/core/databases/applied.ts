@@ -29,17 +29,23 @@ export function appliedSquashOf(revision: string, docstring: string | undefined)
 
 /** The files of a history, as ScriptDirectory gives them (header parses may come from a cache). */
 interface HistoryFiles {
-  revisionFiles: readonly { text: string; migration: { revision?: string; docstring?: { text: string } } }[];
+  revisionFiles: readonly { path: string; text: string; migration: { revision?: string; docstring?: { text: string } } }[];
 }
 
 /**
  * Every squash this tool wrote into the history. Cached header parses keep no docstring text:
- * files that may be squashes are parsed again.
+ * those files are read (through `read`) and parsed again when they may be squashes.
  */
-export function appliedSquashes(scripts: HistoryFiles): AppliedSquash[] {
+export function appliedSquashes(scripts: HistoryFiles, read: (file: { path: string; text: string }) => string | undefined = (f) => f.text): AppliedSquash[] {
   return scripts.revisionFiles.flatMap((f) => {
-    if (!f.migration.revision || !f.text.includes('Squashes ')) return [];
-    const docstring = f.migration.docstring?.text || parseHeader(f.text).docstring?.text;
+    if (!f.migration.revision) return [];
+    if (f.migration.docstring?.text) {
+      const a = appliedSquashOf(f.migration.revision, f.migration.docstring.text);
+      return a ? [a] : [];
+    }
+    const text = read(f);
+    if (!text?.includes('Squashes ')) return [];
+    const docstring = parseHeader(text).docstring?.text;
     const a = appliedSquashOf(f.migration.revision, docstring);
     return a ? [a] : [];
   });

@@ -3,6 +3,7 @@ import { maskUrl } from '../../core/common/mask';
 import { appliedSquashes, DatabaseUnreachableError, placeDatabase, readVersionRows, type DatabasePlacement, type RowPlace } from '../../core/databases';
 import { shortIdIn } from '../../core/layout';
 import type { Ctx } from '../ctx';
+import { textOf } from '../graph/badges';
 import type { ProjectState } from '../state/projects';
 import type { Connections, DatabaseConnection } from './connections';
 
@@ -73,7 +74,7 @@ export class DatabasesProvider implements vscode.TreeDataProvider<Node>, vscode.
       const rows = await readVersionRows(status.connection.url);
       if (!state) throw new DatabaseUnreachableError('no Alembic project in this workspace to place it on');
       const pending = this.ctx.lastSquash && !this.ctx.lastSquash.applied && this.ctx.lastSquash.configPath === (state.project.configPath ?? state.project.here) ? this.ctx.lastSquash.plan : undefined;
-      status.placement = placeDatabase({ map: state.scripts.map, ...rows, pending, applied: appliedSquashes(state.scripts) });
+      status.placement = placeDatabase({ map: state.scripts.map, ...rows, pending, applied: appliedSquashes(state.scripts, (f) => textOf(f.path)) });
       status.reason = undefined;
     } catch (e) {
       status.placement = undefined;

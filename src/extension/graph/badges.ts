@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RevisionBadges } from '../../core/layout/badges';
 import { parseMigration } from '../../core/parse';
@@ -47,7 +48,8 @@ export class BadgeCache implements vscode.Disposable {
     let fresh = 0;
     for (const state of states) {
       for (const f of state.scripts.revisionFiles) {
-        const text = f.text;
+        const text = textOf(f.path);
+        if (text === undefined) continue;
         const known = this.byPath.get(f.path);
         if (known && known.text === text) continue;
         // Parsed here, not through scripts.fullFile: the project's own state stays as the store keeps it.
@@ -66,5 +68,20 @@ export class BadgeCache implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+  }
+}
+
+/**
+ * The file's text as the editor or the disk has it now. Not `ScriptFile.text`: for files adopted
+ * from the header cache that getter reads the disk once and keeps it, and reading it early (before
+ * the watcher reports a change) would make the store take the change for one it already has.
+ */
+export function textOf(file: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (open) return open.getText();
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
