@@ -47,6 +47,14 @@ describe('Alembic: Graph panel', () => {
     assert.equal(a.graphPanel, panel);
   });
 
+  it('marks the revision of the active editor', async () => {
+    const marked = posted(panel, 'active', () => panel.lastActive === 'e91a4d6c0b27');
+    const file = fs.readdirSync(versions).find((f) => f.startsWith('e91a4d6c0b27'))!;
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(versions, file)), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await marked;
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('checks a click + shift-click range at once: squashable, with its from..to', async () => {
     const checked = posted(panel, 'check');
     await panel.handle({ type: 'select', anchor: '5b7f0c3d2e84', revision: '8a4e6b2c9f31', extend: true, toggle: false, current: [] });

@@ -68,6 +68,12 @@ describe('graph and databases in the workbench (ui)', function () {
     assert.ok((await frame.locator('svg.lanes path').count()) >= 10);
     await frame.locator('.row', { hasText: 'genres lookup' }).locator('.badge.data').waitFor();
     await wb.screenshot('graph-bookshop');
+    // The filter dims what does not match (by message, id, file or label).
+    await frame.locator('#filter').fill('reviews');
+    await frame.locator('#count', { hasText: '2 matches' }).waitFor();
+    assert.equal(await frame.locator('.row:not(.dim)').count(), 2);
+    await frame.locator('#filter').fill('');
+    await frame.locator('.row.dim').first().waitFor({ state: 'detached' });
   });
 
   it('refuses a range across the branch point, says why and marks the edge', async () => {

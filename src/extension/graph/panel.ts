@@ -36,6 +36,8 @@ export class GraphPanel implements vscode.Disposable {
   /** The last graph and check sent, for tests (the API reads them). */
   lastView: GraphView | undefined;
   lastCheck: SelectionCheck | undefined;
+  /** The revision of the active editor, as last marked in the picture. */
+  lastActive: string | undefined;
   private readonly posted = new vscode.EventEmitter<{ type: string }>();
   readonly onDidPost = this.posted.event;
 
@@ -123,7 +125,9 @@ export class GraphPanel implements vscode.Disposable {
     const state = this.state();
     if (!doc || doc.uri.scheme !== 'file' || !state) return;
     const revision = state.scripts.file(doc.uri.fsPath)?.migration.revision;
-    if (revision) this.post({ type: 'active', revision });
+    if (!revision) return;
+    this.lastActive = revision;
+    this.post({ type: 'active', revision });
   }
 
   /** Handles one message of the webview (tests call it to act as the user would). */
