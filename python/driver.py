@@ -6,7 +6,7 @@ Run with the project's interpreter:
                      COMMAND [TARGET]
 
 COMMAND is one of: check, heads, current, upgrade TARGET, downgrade TARGET, stamp TARGET,
-render-template. Exactly one JSON document is written to stdout; everything else (the
+stamp-purge TARGET, render-template. Exactly one JSON document is written to stdout; everything else (the
 project's logging, print() calls in migrations) goes to stderr.
 
 The database URL is read from the environment variable ALEMBIC_SQUASH_DATABASE_URL (never from
@@ -161,6 +161,13 @@ def run_command(config, command, target):
         if not target:
             raise Failure("usage", "stamp needs a target revision")
         alembic_command.stamp(config, target)
+        return {}
+    if command == "stamp-purge":
+        # The current row names a revision the history no longer has (a squash replaced it):
+        # plain stamp would first have to locate it; purge empties alembic_version first.
+        if not target:
+            raise Failure("usage", "stamp needs a target revision")
+        alembic_command.stamp(config, target, purge=True)
         return {}
     if command == "heads":
         script = script_directory(config)

@@ -11,6 +11,7 @@ const load = {
   squash: () => require('./commands/squash') as typeof import('./commands/squash'),
   verify: () => require('./commands/verify') as typeof import('./commands/verify'),
   schema: () => require('./commands/schema') as typeof import('./commands/schema'),
+  databases: () => require('./commands/databases') as typeof import('./commands/databases'),
 };
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
@@ -28,6 +29,7 @@ Usage:
                         [--provider auto|docker|local|pglite|url] [--database-url URL] [--python CMD] [--json]
   alembic-squash schema [PATH] --at REV [--provider …]
   alembic-squash diff   [PATH] REV_A REV_B [--provider …]
+  alembic-squash databases [PATH] --database-url URL [--json]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
 Exit codes: 0 ok, 1 problems or differences found, 2 usage or configuration error, 3 environment error.
@@ -98,6 +100,14 @@ const commands: Record<string, Command> = {
     usage: 'alembic-squash schema [PATH] --at REV [--provider …] [--json]',
     options: { json, at: str, ...providerOptionSpec },
     run: (v, p, o) => load.schema().schemaCommand({ path: onePath(p), at: v.at as string, json: !!v.json, values: v }, o),
+  },
+  databases: {
+    summary:
+      'where a deployed database stands (its alembic_version rows, read in a READ ONLY transaction) and what it needs:\n' +
+      'nothing, alembic upgrade, or alembic stamp (after a squash). Never writes. Exit 1 when it needs something, 3 when unreachable.',
+    usage: 'alembic-squash databases [PATH] --database-url URL [--json]',
+    options: { json, 'database-url': str },
+    run: (v, p, o) => load.databases().databasesCommand({ path: onePath(p), databaseUrl: v['database-url'] as string | undefined, json: !!v.json }, o),
   },
   diff: {
     summary: 'compare the schemas of two revisions object by object (exit 1 when they differ)',

@@ -16,6 +16,10 @@ import { VerifyTaskProvider } from './verify/task';
 import type { VerifyOutcome, VerifyRecord } from './verify/results';
 import { SchemaDifferencesProvider, createSchemaDifferencesView, type DifferenceSnapshotNode } from './views/schemaDifferences';
 import { HeadStatus } from './views/statusBar';
+import { registerGraph } from './graph';
+import { GraphPanel } from './graph/panel';
+import { registerDatabases } from './databases';
+import type { DatabasesProvider } from './databases/view';
 
 /** The API returned from activate(); tests await `ready` and events instead of sleeping. */
 export interface AlembicSquashApi {
@@ -41,6 +45,10 @@ export interface AlembicSquashApi {
   schemaDifferences(): DifferenceSnapshotNode[];
   /** Milliseconds spent in activate() itself (module loading excluded). */
   readonly activationMs: number;
+  /** The Alembic: Graph panel when open. */
+  readonly graphPanel: GraphPanel | undefined;
+  /** The Databases view's data. */
+  readonly databases: DatabasesProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
@@ -58,10 +66,14 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   const differences = new SchemaDifferencesProvider(ctx.verifications);
   const differencesView = createSchemaDifferencesView(differences);
   ctx.verifyHook = verifyAppliedSquash(ctx);
+  const graph = registerGraph(ctx);
+  const databases = registerDatabases(ctx);
   context.subscriptions.push(
     log, config, store, reviews, revisions, view, status, server, graphChanged, differences, differencesView,
     ...registerCommands(ctx),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new VerifyTaskProvider(ctx)),
+    ...graph.disposables,
+    ...databases.disposables,
   );
 
   // Graph updates come in bursts (a squash deletes and creates many files): one redraw per burst.
@@ -120,6 +132,10 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
     onDidFinishVerify: ctx.verifications.onDidFinish,
     schemaDifferences: () => differences.snapshot(),
     activationMs,
+    get graphPanel() {
+      return GraphPanel.current;
+    },
+    databases: databases.provider,
   };
 }
 

@@ -37,6 +37,8 @@ export type AlembicCommand =
   | { command: 'upgrade'; target: string }
   | { command: 'downgrade'; target: string }
   | { command: 'stamp'; target: string }
+  /** `alembic stamp --purge`: for a row the history no longer has (a squash replaced it). */
+  | { command: 'stamp-purge'; target: string }
   | { command: 'current' }
   | { command: 'heads' }
   | { command: 'compare-models' }
@@ -46,6 +48,7 @@ export interface AlembicResults {
   upgrade: Record<string, never>;
   downgrade: Record<string, never>;
   stamp: Record<string, never>;
+  'stamp-purge': Record<string, never>;
   current: { current: string[] };
   heads: { heads: string[] };
   /** `available`: env.py sets target_metadata; each difference in words. */

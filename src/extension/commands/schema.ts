@@ -46,7 +46,7 @@ export function showSchemaAtRevision(ctx: Ctx): Cmd {
     const revision = args.revision ?? (await pickRevision(state, 'Show Schema at Revision'));
     if (!revision) return { status: 'cancelled' };
     return withSchemas(ctx, state, [revision], args.interactive !== false, async ([at]) => {
-      const doc = await ctx.schemas.show({ side: at!.revision, name: `schema at ${shortId(at!.revision)}`, text: at!.text });
+      const doc = await ctx.schemas.show({ side: at!.revision, name: `schema at ${shortId(at!.revision, state.scripts.map)}`, text: at!.text });
       return { status: 'shown', revisions: [at!.revision], uris: [doc.uri] };
     });
   };
@@ -61,7 +61,7 @@ export function compareSchemasOfRevisions(ctx: Ctx): Cmd {
     if (!state) return undefined;
     const left = args.left ?? (await pickRevision(state, 'Compare Schemas: the older revision (left side)'));
     if (!left) return { status: 'cancelled' };
-    const right = args.right ?? (await pickRevision(state, `Compare Schemas: the revision to compare with ${shortId(left)} (right side)`, left));
+    const right = args.right ?? (await pickRevision(state, `Compare Schemas: the revision to compare with ${shortId(left, state.scripts.map)} (right side)`, left));
     if (!right) return { status: 'cancelled' };
     return compare(ctx, state, left, right, args.interactive !== false);
   };
@@ -84,7 +84,7 @@ export function compareWithParent(ctx: Ctx): Cmd {
     if (entry.downRevisions.length > 1) {
       // A merge point: Alembic can upgrade to one parent at a time, so one is compared.
       const items = entry.downRevisions.map((p) => ({ label: p, description: state.scripts.map.get(p)?.message }));
-      parent = interactive ? (await vscode.window.showQuickPick(items, { title: `${shortId(revision)} merges several parents: compare with which one?` }))?.label : entry.downRevisions[0];
+      parent = interactive ? (await vscode.window.showQuickPick(items, { title: `${shortId(revision, state.scripts.map)} merges several parents: compare with which one?` }))?.label : entry.downRevisions[0];
       if (!parent) return { status: 'cancelled' };
     }
     return compare(ctx, state, parent, revision, interactive);
@@ -94,8 +94,8 @@ export function compareWithParent(ctx: Ctx): Cmd {
 async function compare(ctx: Ctx, state: ProjectState, left: string, right: string, interactive: boolean): Promise<SchemaOutcome> {
   return withSchemas(ctx, state, [left, right], interactive, async ([a, b]) => {
     const n = compareSchemas(a!.snapshot, b!.snapshot).differences.length;
-    const title = `Schema: ${shortId(left)} ↔ ${shortId(right)} (${n === 0 ? 'equal' : `${n} difference${n === 1 ? '' : 's'}`})`;
-    await ctx.schemas.diff({ side: left, name: `schema at ${shortId(left)}`, text: a!.text }, { side: right, name: `schema at ${shortId(right)}`, text: b!.text }, title);
+    const title = `Schema: ${shortId(left, state.scripts.map)} ↔ ${shortId(right, state.scripts.map)} (${n === 0 ? 'equal' : `${n} difference${n === 1 ? '' : 's'}`})`;
+    await ctx.schemas.diff({ side: left, name: `schema at ${shortId(left, state.scripts.map)}`, text: a!.text }, { side: right, name: `schema at ${shortId(right, state.scripts.map)}`, text: b!.text }, title);
     return { status: 'shown', revisions: [left, right], differences: n };
   });
 }
@@ -108,7 +108,7 @@ async function withSchemas(ctx: Ctx, state: ProjectState, revisions: string[], i
   try {
     const provider = await providerOptionsFor(ctx, state);
     ctx.log.info(`schemas at ${revisions.join(', ')} in ${state.key} on ${provider.provider}`);
-    const { schemas } = await withCancellableProgress(`Schema at ${revisions.map(shortId).join(' and ')}`, (signal, report) =>
+    const { schemas } = await withCancellableProgress(`Schema at ${revisions.map((r) => shortId(r, state.scripts.map)).join(' and ')}`, (signal, report) =>
       schemasAt({
         project: state.project,
         python,

@@ -32,7 +32,7 @@ export class ProjectNode implements TreeNode {
     const item = new vscode.TreeItem(project.name || path.basename(project.here), vscode.TreeItemCollapsibleState.Expanded);
     const heads = scripts.map.heads;
     item.id = `project:${this.state.key}`;
-    item.description = heads.length === 1 ? `head ${shortId(heads[0]!)}` : `${heads.length} heads`;
+    item.description = heads.length === 1 ? `head ${shortId(heads[0]!, scripts.map)}` : `${heads.length} heads`;
     item.tooltip = project.configPath ?? project.here;
     item.iconPath = new vscode.ThemeIcon(heads.length > 1 ? 'warning' : 'database');
     item.contextValue = heads.length > 1 ? 'project:multipleheads' : 'project';

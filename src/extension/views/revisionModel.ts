@@ -3,6 +3,8 @@
  * revision, heads first down to the bases, with the facets that drive icons and menus.
  */
 import type { RevisionMap } from '../../core/graph';
+import { shortIdIn } from '../../core/layout';
+import type { RevisionBadges } from '../../core/layout/badges';
 import type { LocatedProblem } from '../../core/scripts';
 
 export type RevisionKind = 'head' | 'base' | 'mergepoint' | 'branchpoint' | 'revision';
@@ -40,7 +42,9 @@ export interface RevisionLink {
 
 export const SHORT_ID_LENGTH = 8;
 
-export function shortId(id: string): string {
+/** The shortest unique id in `map` (core's rule: never an ambiguous prefix); without a map, a plain cut. */
+export function shortId(id: string, map?: RevisionMap): string {
+  if (map) return shortIdIn(map, id);
   return id.length > SHORT_ID_LENGTH + 2 ? id.slice(0, SHORT_ID_LENGTH) : id;
 }
 
@@ -57,7 +61,11 @@ export function displayOrder(map: RevisionMap): string[] {
   return [...ordered, ...map.inOrder([...map.ids()].filter((id) => !seen.has(id)))];
 }
 
-export function buildRevisionModels(map: RevisionMap, problems: readonly LocatedProblem[] = []): RevisionModel[] {
+export function buildRevisionModels(
+  map: RevisionMap,
+  problems: readonly LocatedProblem[] = [],
+  badges?: ReadonlyMap<string, Pick<RevisionBadges, 'data'>>,
+): RevisionModel[] {
   const problemsByPath = new Map<string, LocatedProblem[]>();
   for (const p of problems) problemsByPath.set(p.path, [...(problemsByPath.get(p.path) ?? []), p]);
 
@@ -85,15 +93,15 @@ export function buildRevisionModels(map: RevisionMap, problems: readonly Located
             : 'revision';
     const date = shortDate(r.createDate);
     const links: RevisionLink[] = [];
-    if (parents.length > 1) links.push({ kind: 'merges', label: `merges ${parents.map(shortId).join(', ')}`, revisions: parents });
-    if (dependencies.length) links.push({ kind: 'dependsOn', label: `depends on ${dependencies.map(shortId).join(', ')}`, revisions: dependencies });
+    if (parents.length > 1) links.push({ kind: 'merges', label: `merges ${parents.map((p) => shortId(p, map)).join(', ')}`, revisions: parents });
+    if (dependencies.length) links.push({ kind: 'dependsOn', label: `depends on ${dependencies.map((d) => shortId(d, map)).join(', ')}`, revisions: dependencies });
     return {
       revision: id,
       kind,
       facets,
       contextValue: ['revision', ...facets].join(':'),
-      shortId: shortId(id),
-      description: [shortId(id), date].filter(Boolean).join(' · '),
+      shortId: shortId(id, map),
+      description: [shortId(id, map), date, dataBadge(badges?.get(id)?.data)].filter(Boolean).join(' · '),
       message: r.message ?? '',
       date,
       path: r.path,
@@ -106,6 +114,11 @@ export function buildRevisionModels(map: RevisionMap, problems: readonly Located
       links,
     };
   });
+}
+
+/** `data 2` when upgrade() reads or writes rows: the tree's badge for data operations. */
+function dataBadge(count: number | undefined): string | undefined {
+  return count ? `data ${count}` : undefined;
 }
 
 /** The serializable tree the API returns: what the view shows, level by level. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RevisionBadges } from '../../core/layout/badges';
 import { ViewIds } from '../constants';
 import type { ProjectState, ProjectStore } from '../state/projects';
 import { LinkNode, ProjectNode, RevisionNode, type TreeNode } from './nodes';
@@ -12,6 +13,8 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** Waiters for the workbench's next request of the root nodes (see reveal). */
   private readonly rootRequests: (() => void)[] = [];
   private readonly byProject = new Map<string, { project?: ProjectNode; revisions: Map<string, RevisionNode> }>();
+  /** Data-operation badges known so far (set by the graph feature; computed in the background). */
+  badgesOf: ((state: ProjectState) => ReadonlyMap<string, RevisionBadges>) | undefined;
 
   constructor(private readonly store: ProjectStore) {
     this.rebuild();
@@ -25,7 +28,7 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.roots = [];
     for (const state of states) {
       const project = several ? new ProjectNode(state) : undefined;
-      const models = buildRevisionModels(state.scripts.map, state.scripts.problems());
+      const models = buildRevisionModels(state.scripts.map, state.scripts.problems(), this.badgesOf?.(state));
       const nodes = models.map((m) => new RevisionNode(state, m, project));
       if (project) {
         project.revisionNodes = nodes;
@@ -85,7 +88,7 @@ export class RevisionsProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** What the view shows, as plain data (the API's revisionTree()). */
   snapshot(): TreeSnapshotNode[] {
     const states = this.store.all;
-    const projectTree = (state: ProjectState) => revisionSnapshotNodes(buildRevisionModels(state.scripts.map, state.scripts.problems()));
+    const projectTree = (state: ProjectState) => revisionSnapshotNodes(buildRevisionModels(state.scripts.map, state.scripts.problems(), this.badgesOf?.(state)));
     if (states.length === 1) return projectTree(states[0]!);
     return states.map((s) => {
       const item = new ProjectNode(s).toTreeItem();

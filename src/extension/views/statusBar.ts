@@ -30,7 +30,7 @@ export class HeadStatus implements vscode.Disposable {
     const heads = state.scripts.map.heads;
     const several = this.store.all.length > 1 ? ` (${state.project.name})` : '';
     if (heads.length === 1) {
-      this.item.text = `$(git-commit) ${shortId(heads[0]!)}`;
+      this.item.text = `$(git-commit) ${shortId(heads[0]!, state.scripts.map)}`;
       this.item.tooltip = `Alembic head${several}: ${heads[0]}`;
       this.item.backgroundColor = undefined;
     } else {
