@@ -13,7 +13,7 @@ import {
   type PreparedSquash,
   type SquashOptions,
 } from '../../core/squash';
-import { squashWithStrategy, SnapshotNotProvenError, SnapshotRangeError, type Strategy, type StrategySquash } from '../../core/squash/snapshot';
+import { squashWithStrategy, SnapshotNotProvenError, SnapshotRangeError, type SnapshotFormat, type Strategy, type StrategySquash } from '../../core/squash/snapshot';
 import { ExitCode, UsageError } from '../errors';
 import { cancelOnInterrupt, providerFrom } from '../providerArgs';
 import { printSnapshot, snapshotJson, printNotProven } from './squashSnapshot';
@@ -34,6 +34,8 @@ export interface SquashArgs {
   python?: string;
   databaseUrl?: string;
   undo: boolean;
+  /** `python` (default) or `sql`: pg_dump's statements in a .sql file next to the revision. */
+  snapshotFormat?: string;
   /** --provider, --docker-image, --pg-bin, --url-env: where the snapshot strategy runs the chain. */
   providerValues?: Record<string, unknown>;
 }
@@ -58,6 +60,8 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
   if (!args.from || !args.to) throw new UsageError('squash needs --from REV and --to REV (e.g. --from base --to head)');
   const strategy = (args.strategy ?? 'auto') as Strategy;
   if (!['auto', 'ops', 'snapshot'].includes(strategy)) throw new UsageError('--strategy takes "auto", "ops" or "snapshot"');
+  if (args.snapshotFormat && !['python', 'sql'].includes(args.snapshotFormat)) throw new UsageError('--snapshot-format takes "python" or "sql"');
+  if (args.snapshotFormat && strategy === 'ops') throw new UsageError('--snapshot-format applies to the snapshot strategy, not to --strategy ops');
   if (args.partialDowngrade && !['raise', 'comment'].includes(args.partialDowngrade)) {
     throw new UsageError('--partial-downgrade takes "raise" or "comment"');
   }
@@ -75,7 +79,7 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
   try {
     o.progress(`planning the squash of ${args.from}..${args.to}…`);
     chosen = await squashWithStrategy(strategy, {
-      project, python, from: args.from, to: args.to, options, provider,
+      project, python, from: args.from, to: args.to, options, provider, format: args.snapshotFormat as SnapshotFormat | undefined,
       urlEnvVars: args.providerValues?.['url-env'] as string[] | undefined,
       signal: cancel.signal,
       onProgress: (m) => o.progress(`${m}…`),

@@ -14,7 +14,8 @@ export function printSnapshot(o: Output, s: SnapshotSquash): void {
   o.out(`  contains:      ${countsLine(s.bodies.counts) || 'no objects'}`);
   o.out(`  seed rows:     ${s.bodies.seeded.length ? s.bodies.seeded.map((t) => `${t.table} (${t.rows})`).join(', ') : 'none'}`);
   o.out(`  size:          ${lineCount(s.render.text)} lines (the op-merge squash: ${lineCount(ops)} lines)`);
-  for (const t of s.facts.dumpTables) o.out(paint(o, 'gray', `  ${t.schema}.${t.table} is created by pg_dump's statement: ${t.reason}`));
+  if (s.bodies.sidecar) o.out(`  layout:        pg_dump's statements in ${s.render.fileName.replace(/\.py$/, '.sql')} next to the revision`);
+  else for (const t of s.facts.dumpTables) o.out(paint(o, 'gray', `  ${t.schema}.${t.table} is created by pg_dump's statement: ${t.reason}`));
   const { data, external } = summarize(s.ops.render.classification);
   if (data.length || external.length) {
     o.out(paint(o, 'yellow', `What the chain's code did that the snapshot does not carry (it ran on the chain's tables; their rows are in the snapshot):`));

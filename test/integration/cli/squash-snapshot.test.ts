@@ -37,6 +37,20 @@ describe('alembic-squash squash --strategy (built CLI, local PostgreSQL)', funct
     assert.equal(fs.readdirSync(versions).filter((f) => f.endsWith('.py')).length, 11);
   });
 
+  it('--snapshot-format sql: the revision and its .sql file are written together and undone together', () => {
+    const dir = copyOf('linear');
+    const { status, json, stderr } = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'snapshot', '--snapshot-format', 'sql', '--provider', 'local'], { env });
+    assert.equal(status, 0, stderr);
+    const versions = path.join(dir, 'migrations', 'versions');
+    assert.deepEqual(fs.readdirSync(versions).sort(), ['0d3b8f5a61c9_squash_3f1c2a9b7d10_0d3b8f5a61c9.py', '0d3b8f5a61c9_squash_3f1c2a9b7d10_0d3b8f5a61c9.sql']);
+    assert.match(fs.readFileSync(path.join(versions, '0d3b8f5a61c9_squash_3f1c2a9b7d10_0d3b8f5a61c9.sql'), 'utf8'), /^-- statement\nCREATE TABLE public\.users \(/m);
+    assert.ok(json.written.files.some((f: string) => f.endsWith('.sql')));
+    const undo = runCli(['squash', dir, '--undo'], { env });
+    assert.equal(undo.status, 0, undo.stderr);
+    assert.equal(fs.readdirSync(versions).filter((f) => f.endsWith('.sql')).length, 0);
+    assert.equal(fs.readdirSync(versions).filter((f) => f.endsWith('.py')).length, 6);
+  });
+
   it('human output says which strategy and why; a middle range with --strategy snapshot is refused (exit 1)', () => {
     const human = runCli(['squash', fixture('linear'), '--from', 'base', '--to', 'head', '--provider', 'local', '--dry-run'], { env });
     assert.equal(human.status, 0, human.stderr);

@@ -15,8 +15,33 @@ export interface SnapshotBodies {
   seeded: { table: string; rows: number; leftToDefault: string[] }[];
   /** How many statements run as pg_dump wrote them. */
   dumpStatements: number;
-  /** pg_dump statements in execution order (for the .sql sidecar). */
+  /** pg_dump statements in execution order. */
   sql: string[];
+  /** With the `sql` format: the text of the .sql file next to the revision. */
+  sidecar?: string;
+}
+
+/** `python`: pg_dump's statements inline, one `_execute()` each; `sql`: in a .sql file next to the revision. */
+export type SnapshotFormat = 'python' | 'sql';
+
+/** Reads the .sql file next to the revision and runs one of its sections statement by statement. */
+export const SIDECAR_HELPER = `def _execute_sql_file(section: str) -> None:
+    """Runs one section of the .sql file next to this revision, one statement at a time."""
+    with open(os.path.splitext(os.path.abspath(__file__))[0] + ".sql", encoding="utf-8") as f:
+        text = f.read()
+    part = text.split("\\n-- section: %s\\n" % section, 1)[1].split("\\n-- section: ", 1)[0]
+    for statement in ("\\n" + part).split("\\n-- statement\\n")[1:]:
+        _execute(statement.strip())`;
+
+function sidecarText(pre: string[], post: string[]): string {
+  const section = (name: string, statements: string[]) => [`-- section: ${name}`, ...statements.map((st) => `-- statement\n${st}`)].join('\n');
+  return [
+    '-- The schema this revision creates, as pg_dump wrote it. Run by the revision, one statement at a time,',
+    '-- pre-data before the seed rows and post-data after them. Keep the "-- section" and "-- statement" lines.',
+    section('pre-data', pre),
+    section('post-data', post),
+    '',
+  ].join('\n');
 }
 
 /** The helper every dumped statement goes through: no bind parameters, so `:name` and `%` stay as written. */
@@ -74,7 +99,7 @@ const CREATED_KIND: Record<string, string> = {
  * and sequence positions, then post-data (keys, indexes, triggers, policies), then the refresh of
  * materialized views the chain left populated. The downgrade drops every top-level object in reverse.
  */
-export async function assembleBodies(statements: DumpStatement[], facts: SnapshotFacts): Promise<SnapshotBodies> {
+export async function assembleBodies(statements: DumpStatement[], facts: SnapshotFacts, format: SnapshotFormat = 'python'): Promise<SnapshotBodies> {
   await loadModule();
   const tables = new Map(facts.tables.map((t) => [qualify(t.schema, t.table), t]));
   const covered = new Set<string>();
@@ -95,6 +120,8 @@ export async function assembleBodies(statements: DumpStatement[], facts: Snapsho
 
   const pre: string[] = [];
   const post: string[] = [];
+  const preSql: string[] = [];
+  const postSql: string[] = [];
   const drops: string[] = [];
   const sql: string[] = [];
   const counts: Record<string, number> = {};
@@ -134,7 +161,8 @@ export async function assembleBodies(statements: DumpStatement[], facts: Snapsho
       continue;
     }
     if (s.type === 'CreateFunctionStmt' && (s.node.options ?? []).some((o: Node) => o?.DefElem?.defname === 'language' && o.DefElem.arg?.String?.sval === 'sql')) sqlFunctions = true;
-    out.push(executeCall(s.text));
+    if (format === 'sql') (inPost ? postSql : preSql).push(s.text);
+    else out.push(executeCall(s.text));
     sql.push(s.text);
     dumpStatements++;
     const drop = await dropStatement(s.type, s.node, s.name, ownedSequences);
@@ -155,8 +183,10 @@ export async function assembleBodies(statements: DumpStatement[], facts: Snapsho
   const upgrade: string[] = [];
   // pg_dump's own setting: SQL functions may name tables that are created after them.
   if (sqlFunctions) upgrade.push(executeCall("SELECT pg_catalog.set_config('check_function_bodies', 'false', true)"));
+  if (format === 'sql') upgrade.push("_execute_sql_file('pre-data')");
   upgrade.push(...pre);
   if (data.length) upgrade.push('# Seed rows the chain left in its tables, and the positions of its sequences.', ...data);
+  if (format === 'sql') upgrade.push("_execute_sql_file('post-data')");
   upgrade.push(...post);
   if (refresh.length) upgrade.push('# Materialized views the chain left populated.', ...refresh);
 
@@ -167,6 +197,7 @@ export async function assembleBodies(statements: DumpStatement[], facts: Snapsho
     seeded: facts.seeds.map((s) => ({ table: qualify(s.schema, s.table), rows: s.rows, leftToDefault: s.leftToDefault })),
     dumpStatements,
     sql,
+    ...(format === 'sql' ? { sidecar: sidecarText(preSql, postSql) } : {}),
   };
 }
 

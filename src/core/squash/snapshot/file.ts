@@ -4,7 +4,7 @@ import { DEFAULT_TEMPLATE, indentAfterFirst, validate, withHooks, type RenderSqu
 import { formatFileName, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
 import { summarize } from '../docstring';
 import type { ClassifiedStatement, RenderResult, SquashPlan } from '../types';
-import { EXECUTE_HELPER, type SnapshotBodies } from './assemble';
+import { EXECUTE_HELPER, SIDECAR_HELPER, type SnapshotBodies } from './assemble';
 
 export interface RenderSnapshotFileInput {
   plan: SquashPlan;
@@ -62,7 +62,8 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   const templatePath = project?.templatePath && fs.existsSync(project.templatePath) ? project.templatePath : undefined;
   const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE;
   const createDate = plan.options.createDate ?? new Date();
-  const imports = [...input.imports, '', '', EXECUTE_HELPER].join('\n');
+  const helpers = bodies.sidecar ? [EXECUTE_HELPER, '', '', SIDECAR_HELPER] : [EXECUTE_HELPER];
+  const imports = [...(bodies.sidecar ? ['import os', ''] : []), ...input.imports, '', '', ...helpers].join('\n');
   const variables: TemplateVariables = {
     up_revision: plan.newRevision,
     down_revision: revAsScalar(plan.downRevisions),

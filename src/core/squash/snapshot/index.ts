@@ -2,6 +2,6 @@
 export { snapshotSquash, withoutTables, differingTables, type SnapshotSquash, type SnapshotSquashInput, type SnapshotPhase } from './snapshot';
 export { squashWithStrategy, type Strategy, type StrategySquash } from './strategy';
 export { SnapshotNotProvenError, SnapshotRangeError } from './errors';
-export { assembleBodies, executeCall, type SnapshotBodies } from './assemble';
+export { assembleBodies, executeCall, type SnapshotBodies, type SnapshotFormat } from './assemble';
 export { countsLine, snapshotDocstring } from './file';
 export type { SnapshotFacts } from './facts';

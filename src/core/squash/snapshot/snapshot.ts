@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { checkAlembic, runAlembic } from '../../alembic';
 import { startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
 import type { ProjectConfig } from '../../project';
@@ -10,7 +11,8 @@ import { buildEdits } from '../edits';
 import { prepareSquash, type PreparedSquash } from '../prepare';
 import type { SourceFile } from '../plan';
 import type { SquashOptions } from '../types';
-import { assembleBodies, type SnapshotBodies } from './assemble';
+import { rewriteInLists } from './checks';
+import { assembleBodies, type SnapshotBodies, type SnapshotFormat } from './assemble';
 import { SnapshotNotProvenError, SnapshotRangeError } from './errors';
 import { readSnapshotFacts, type SnapshotFacts } from './facts';
 import { renderSnapshotFile } from './file';
@@ -23,6 +25,8 @@ export interface SnapshotSquashInput {
   options?: SquashOptions;
   provider: ProviderOptions;
   urlEnvVars?: string[];
+  /** `sql`: pg_dump's statements (and the tables) in a .sql file next to the revision. Default `python`. */
+  format?: SnapshotFormat;
   /** The op-merge squash of the same range, when the caller already prepared it. */
   ops?: PreparedSquash;
   signal?: AbortSignal;
@@ -98,12 +102,19 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     });
 
     const reEmitted: string[] = [];
+    let statementsUsed = statements;
     for (let attempt = 1; ; attempt++) {
-      const used = withoutTables(facts, reEmitted);
+      // The .sql layout keeps the whole schema in pg_dump's words: tables included.
+      const used =
+        input.format === 'sql'
+          ? withoutTables(facts, facts.tables.map((t) => qualify(t.schema, t.table)), "the .sql file keeps every table in pg_dump's words")
+          : withoutTables(facts, reEmitted);
       const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
-        const bodies = await assembleBodies(statements, used);
-        const render = await renderSnapshotFile({ plan, bodies, imports: used.imports, classification: ops.render.classification, project, python });
-        return { bodies, render, edits: buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir }) };
+        const bodies = await assembleBodies(statementsUsed, used, input.format);
+        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, project, python });
+        const edits = buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir });
+        if (bodies.sidecar) edits.unshift({ kind: 'create', path: path.join(plan.directory, render.fileName.replace(/\.py$/, '.sql')), text: bodies.sidecar });
+        return { bodies, render, edits };
       });
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
         verifySquash({
@@ -122,10 +133,12 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       if (proof.equal) {
         return { plan, render, edits, scripts: ops.scripts, bodies, facts: used, proof, reEmitted, ops, provider: { ...started.choice, description: server!.description }, timings };
       }
-      const culprits = differingTables(proof, used, statements).filter((t) => !reEmitted.includes(t));
-      if (attempt > 1 || !culprits.length) throw new SnapshotNotProvenError(proof, reEmitted);
-      input.log?.(`re-emitting from pg_dump (their Alembic rendering differed): ${culprits.join(', ')}`);
+      const touched = differingTables(proof, facts);
+      const culprits = touched.filter((t) => used.tables.some((r) => qualify(r.schema, r.table) === t));
+      if (attempt > 1 || !touched.length) throw new SnapshotNotProvenError(proof, reEmitted);
+      input.log?.(`re-emitting from pg_dump (their rendering differed): ${touched.join(', ')}`);
       reEmitted.push(...culprits);
+      statementsUsed = await withInListChecks(statements, touched);
     }
   } finally {
     if (server && db) await server.dropDatabase(db).catch(() => undefined);
@@ -134,7 +147,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
 }
 
 /** The facts with some tables handed back to pg_dump: their create, keys and indexes come from its statements. */
-export function withoutTables(facts: SnapshotFacts, tables: string[]): SnapshotFacts {
+export function withoutTables(facts: SnapshotFacts, tables: string[], reason = 'its Alembic rendering differed from the chain'): SnapshotFacts {
   if (!tables.length) return facts;
   const out = (t: { schema: string; table: string }) => !tables.includes(qualify(t.schema, t.table));
   return {
@@ -142,13 +155,19 @@ export function withoutTables(facts: SnapshotFacts, tables: string[]): SnapshotF
     tables: facts.tables.filter(out),
     indexes: facts.indexes.filter(out),
     foreignKeys: facts.foreignKeys.filter(out),
-    dumpTables: [...facts.dumpTables, ...facts.tables.filter((t) => !out(t)).map((t) => ({ schema: t.schema, table: t.table, reason: 'its Alembic rendering differed from the chain' }))],
+    dumpTables: [...facts.dumpTables, ...facts.tables.filter((t) => !out(t)).map((t) => ({ schema: t.schema, table: t.table, reason }))],
   };
 }
 
-/** The Alembic-rendered tables a difference touches (the table, its columns, keys, indexes, comments). */
-export function differingTables(proof: VerifyResult, facts: SnapshotFacts, statements: DumpStatement[]): string[] {
-  const rendered = new Set(facts.tables.map((t) => qualify(t.schema, t.table)));
+/** Check constraints of these tables written back as the IN lists PostgreSQL stored them from (see checks.ts). */
+async function withInListChecks(statements: DumpStatement[], tables: string[]): Promise<DumpStatement[]> {
+  const mine = (s: DumpStatement) => (s.kind === 'table' && tables.includes(s.name)) || (s.kind === 'constraint' && tables.some((t) => s.name.startsWith(`${t}.`)));
+  return Promise.all(statements.map(async (s) => (mine(s) ? { ...s, text: (await rewriteInLists(s.text)) ?? s.text } : s)));
+}
+
+/** The tables a difference touches (the table, its columns, keys, indexes, comments). */
+export function differingTables(proof: VerifyResult, facts: SnapshotFacts): string[] {
+  const rendered = new Set([...facts.tables, ...facts.dumpTables].map((t) => qualify(t.schema, t.table)));
   const indexTable = new Map(facts.indexes.map((i) => [qualify(i.schema, i.name), qualify(i.schema, i.table)]));
   const found = new Set<string>();
   const differences = [...proof.schema.differences, ...(proof.downgrade?.schema.differences ?? [])];
@@ -157,6 +176,5 @@ export function differingTables(proof: VerifyResult, facts: SnapshotFacts, state
     const candidates = [name, name.split('.').slice(0, -1).join('.'), indexTable.get(name) ?? ''];
     for (const c of candidates) if (rendered.has(c)) found.add(c);
   }
-  void statements;
   return [...found].sort();
 }
