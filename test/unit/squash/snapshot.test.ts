@@ -100,3 +100,28 @@ describe('snapshot strategy: assembling the revision body', () => {
     assert.equal(await rewriteInLists('ALTER TABLE public.t ADD CONSTRAINT ck CHECK (n > 0);'), undefined);
   });
 });
+
+describe('snapshot strategy: .sql files next to revisions', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const { withSidecars } = require('../../../src/core/squash/snapshot/sidecars') as typeof import('../../../src/core/squash/snapshot/sidecars');
+
+  it('a replaced revision\'s .sql goes with it (deleted, or archived); the new one is created or rewritten in place', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidecars-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a1_first.py'), '');
+      fs.writeFileSync(path.join(dir, 'a1_first.sql'), '-- old a1');
+      fs.writeFileSync(path.join(dir, 'b2_squash.py'), '');
+      fs.writeFileSync(path.join(dir, 'b2_squash.sql'), '-- old b2');
+      const plan = { directory: dir, members: [{ path: path.join(dir, 'a1_first.py') }, { path: path.join(dir, 'b2_squash.py') }] } as never;
+      const edits = withSidecars([], plan, 'b2_squash.py', '-- new', undefined);
+      assert.deepEqual(edits.map((e) => [e.kind, path.basename('path' in e ? e.path : e.from)]), [['delete', 'a1_first.sql'], ['modify', 'b2_squash.sql']]);
+      const archived = withSidecars([], plan, 'c3_other.py', '-- new', 'archive');
+      assert.deepEqual(archived.map((e) => [e.kind, path.basename('path' in e ? e.path : e.from)]), [['create', 'c3_other.sql'], ['move', 'a1_first.sql'], ['move', 'b2_squash.sql']]);
+      assert.deepEqual(withSidecars([], plan, 'c3_other.py', undefined, undefined).map((e) => e.kind), ['delete', 'delete']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

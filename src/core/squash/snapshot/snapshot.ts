@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { checkAlembic, runAlembic } from '../../alembic';
 import { startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
 import type { ProjectConfig } from '../../project';
@@ -12,6 +11,7 @@ import { prepareSquash, type PreparedSquash } from '../prepare';
 import type { SourceFile } from '../plan';
 import type { SquashOptions } from '../types';
 import { rewriteInLists } from './checks';
+import { withSidecars } from './sidecars';
 import { assembleBodies, type SnapshotBodies, type SnapshotFormat } from './assemble';
 import { SnapshotNotProvenError, SnapshotRangeError } from './errors';
 import { readSnapshotFacts, type SnapshotFacts } from './facts';
@@ -112,8 +112,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
         const bodies = await assembleBodies(statementsUsed, used, input.format);
         const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, project, python });
-        const edits = buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir });
-        if (bodies.sidecar) edits.unshift({ kind: 'create', path: path.join(plan.directory, render.fileName.replace(/\.py$/, '.sql')), text: bodies.sidecar });
+        const archiveDir = input.options?.archiveDir;
+        const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
       });
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
