@@ -1,10 +1,11 @@
-import { checkAlembic, runAlembic } from '../../alembic';
-import { startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
+import { AlembicAbortedError, checkAlembic, runAlembic } from '../../alembic';
+import { OperationAbortedError, startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
 import type { ProjectConfig } from '../../project';
 import { qualify } from '../../schema/names';
 import { splitDump, type DumpStatement } from '../../schema';
 import { historyExtensions } from '../../verify/capture';
 import { verifySquash } from '../../verify/verify';
+import { VerifyCancelledError } from '../../verify/errors';
 import type { VerifyResult } from '../../verify/types';
 import { buildEdits } from '../edits';
 import { prepareSquash, type PreparedSquash } from '../prepare';
@@ -140,6 +141,10 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       reEmitted.push(...culprits);
       statementsUsed = await withInListChecks(statements, touched);
     }
+  } catch (error) {
+    // Ctrl-C or a cancelled editor task: one error for every phase, as verify reports it.
+    if (signal?.aborted || error instanceof AlembicAbortedError || error instanceof OperationAbortedError) throw new VerifyCancelledError();
+    throw error;
   } finally {
     if (server && db) await server.dropDatabase(db).catch(() => undefined);
     await server?.dispose().catch(() => undefined);
