@@ -3,7 +3,8 @@
 # branch, views, a materialized view, a trigger, an enum, pg_trgm and seed data):
 #   graph and check it, prove on a throwaway PostgreSQL that squashing its whole history gives the same
 #   schema, seed data and downgrade (Docker if an engine answers, else local PostgreSQL binaries, else the
-#   embedded PGlite), then write the squash into a scratch copy and show the result.
+#   embedded PGlite), then write the snapshot squash (the schema the chain builds, proven equal to it)
+#   into a scratch copy, with its size next to the op-merge squash's, and show the result.
 # Pass --provider pglite (or docker, local) to choose the back end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ step "alembic-squash check"
 $cli check
 step "alembic-squash verify --from base --to head $*"
 $cli verify --from base --to head "$@"
-step "alembic-squash squash --from base --to head"
-$cli squash --from base --to head
+step "alembic-squash squash --from base --to head --strategy snapshot $*"
+$cli squash --from base --to head --strategy snapshot "$@"
 step "alembic-squash graph (after the squash)"
 $cli graph

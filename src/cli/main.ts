@@ -21,7 +21,7 @@ const USAGE = `alembic-squash — squash Alembic migrations on PostgreSQL, prove
 Usage:
   alembic-squash graph  [PATH] [--json]
   alembic-squash check  [PATH] [--json]
-  alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID]
+  alembic-squash squash [PATH] --from REV --to REV [--strategy auto|ops|snapshot] [--revision-id tip|new|ID]
                         [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment]
                         [--database-url URL] [--dry-run] [--json]
   alembic-squash squash [PATH] --undo
@@ -64,9 +64,9 @@ const commands: Record<string, Command> = {
       '--dry-run prints the plan, the new file and a diff of every edit; --undo restores the files of the last squash;\n' +
       '--database-url reads that database\'s alembic_version (read-only) and says what it needs',
     usage:
-      'alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--database-url URL] [--dry-run] [--json] | --undo',
+      'alembic-squash squash [PATH] --from REV --to REV [--strategy auto|ops|snapshot] [--snapshot-format python|sql] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--provider auto|docker|local|pglite|url] [--docker-image IMG] [--pg-bin DIR] [--url-env NAME]… [--database-url URL] [--dry-run] [--json] | --undo',
     options: {
-      json, from: str, to: str, strategy: str, 'revision-id': str, message: { type: 'string', short: 'm' }, 'dry-run': { type: 'boolean' },
+      json, from: str, to: str, strategy: str, 'snapshot-format': str, provider: str, 'docker-image': str, 'pg-bin': str, 'url-env': { type: 'string', multiple: true }, 'revision-id': str, message: { type: 'string', short: 'm' }, 'dry-run': { type: 'boolean' },
       archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' },
     },
     run: (v, p, o) =>
@@ -75,6 +75,8 @@ const commands: Record<string, Command> = {
           path: onePath(p), from: v.from as string, to: v.to as string, strategy: v.strategy as string, revisionId: v['revision-id'] as string,
           message: v.message as string, dryRun: !!v['dry-run'], json: !!v.json, archive: v.archive as string,
           partialDowngrade: v['partial-downgrade'] as string, python: v.python as string, databaseUrl: v['database-url'] as string, undo: !!v.undo,
+          snapshotFormat: v['snapshot-format'] as string,
+          providerValues: { provider: v.provider, 'docker-image': v['docker-image'], 'pg-bin': v['pg-bin'], 'url-env': v['url-env'] },
         },
         o,
       ),

@@ -187,6 +187,7 @@ const runnable: RunnableProject[] = [
       await query(url, `DELETE FROM tickets`);
     },
   },
+  { path: 'test/fixtures/snapshot-shapes', heads: ['b2d8f0a4c6e1'], downgrades: true },
   { path: 'test/fixtures/broken/not-revisions', heads: ['47828aa1f367'], downgrades: true },
   { path: 'test/fixtures/broken/non-literal-labels', heads: ['753e7b0e9b65', '88e281d882ba'], downgrades: true },
   {

@@ -6,7 +6,6 @@ import {
   adviseDatabase,
   applyChanges,
   applyEdits,
-  prepareSquash,
   readDatabaseState,
   stampPlan,
   undoLast,
@@ -14,7 +13,10 @@ import {
   type PreparedSquash,
   type SquashOptions,
 } from '../../core/squash';
+import { squashWithStrategy, SnapshotNotProvenError, SnapshotRangeError, type SnapshotFormat, type Strategy, type StrategySquash } from '../../core/squash/snapshot';
 import { ExitCode, UsageError } from '../errors';
+import { cancelOnInterrupt, providerFrom } from '../providerArgs';
+import { printSnapshot, snapshotJson, printNotProven } from './squashSnapshot';
 import { paint, type Output } from '../output';
 import { relativeTo, singleProject } from '../projects';
 
@@ -32,6 +34,10 @@ export interface SquashArgs {
   python?: string;
   databaseUrl?: string;
   undo: boolean;
+  /** `python` (default) or `sql`: pg_dump's statements in a .sql file next to the revision. */
+  snapshotFormat?: string;
+  /** --provider, --docker-image, --pg-bin, --url-env: where the snapshot strategy runs the chain. */
+  providerValues?: Record<string, unknown>;
 }
 
 /** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
@@ -52,9 +58,10 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     return ExitCode.ok;
   }
   if (!args.from || !args.to) throw new UsageError('squash needs --from REV and --to REV (e.g. --from base --to head)');
-  if (args.strategy && args.strategy !== 'ops') {
-    throw new UsageError(`--strategy ${args.strategy} is not available yet; the op-merge strategy ("ops") is`);
-  }
+  const strategy = (args.strategy ?? 'auto') as Strategy;
+  if (!['auto', 'ops', 'snapshot'].includes(strategy)) throw new UsageError('--strategy takes "auto", "ops" or "snapshot"');
+  if (args.snapshotFormat && !['python', 'sql'].includes(args.snapshotFormat)) throw new UsageError('--snapshot-format takes "python" or "sql"');
+  if (args.snapshotFormat && strategy === 'ops') throw new UsageError('--snapshot-format applies to the snapshot strategy, not to --strategy ops');
   if (args.partialDowngrade && !['raise', 'comment'].includes(args.partialDowngrade)) {
     throw new UsageError('--partial-downgrade takes "raise" or "comment"');
   }
@@ -65,9 +72,35 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     archiveDir: args.archive ? path.resolve(args.archive) : undefined,
     partialDowngrade: args.partialDowngrade as SquashOptions['partialDowngrade'],
   };
-  o.progress(`planning the squash of ${args.from}..${args.to}…`);
-  const prepared = await prepareSquash({ project, from: args.from, to: args.to, options, python });
+  // --database-url names a deployed database to advise on; the chain runs on a throwaway one only.
+  const provider = providerFrom({ ...(args.providerValues ?? {}), 'database-url': undefined });
+  const cancel = cancelOnInterrupt();
+  let chosen: StrategySquash;
+  try {
+    o.progress(`planning the squash of ${args.from}..${args.to}…`);
+    chosen = await squashWithStrategy(strategy, {
+      project, python, from: args.from, to: args.to, options, provider, format: args.snapshotFormat as SnapshotFormat | undefined,
+      urlEnvVars: args.providerValues?.['url-env'] as string[] | undefined,
+      signal: cancel.signal,
+      onProgress: (m) => o.progress(`${m}…`),
+    });
+  } catch (error) {
+    o.done();
+    if (error instanceof SnapshotRangeError) {
+      o.err(`${paint(o, 'red', 'refused:')} ${error.message}`);
+      return ExitCode.found;
+    }
+    if (error instanceof SnapshotNotProvenError) {
+      if (args.json) o.json({ strategy: 'snapshot', refused: error.message, differences: error.proof.schema.differences, data: error.proof.data.differences, downgrade: error.proof.downgrade?.schema.differences ?? [] });
+      else printNotProven(o, error);
+      return ExitCode.found;
+    }
+    throw error;
+  } finally {
+    cancel.dispose();
+  }
   o.done();
+  const prepared = chosen.prepared;
   const stamp = stampPlan(prepared.plan);
   const database = args.databaseUrl ? await databaseAdvice(args.databaseUrl, prepared) : undefined;
 
@@ -81,10 +114,12 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
   }
 
   if (args.json) {
-    o.json(squashJson(root, prepared, stamp, database, written));
+    o.json({ strategy: chosen.strategy, strategyReason: chosen.reason, ...squashJson(root, prepared, stamp, database, written), ...(chosen.snapshot ? { snapshot: snapshotJson(chosen.snapshot) } : {}) });
     return ExitCode.ok;
   }
-  printSquash(o, root, prepared, stamp.text, database, !!args.dryRun);
+  o.out(`Strategy: ${paint(o, 'bold', chosen.strategy)} — ${chosen.reason}`);
+  if (chosen.snapshot) printSnapshot(o, chosen.snapshot);
+  printSquash(o, root, prepared, stamp.text, database, !!args.dryRun, chosen.strategy);
   if (written) {
     o.out();
     o.out(paint(o, 'green', `Wrote the squash: ${relativeTo(root, path.join(prepared.plan.directory, prepared.render.fileName))}`));
@@ -144,7 +179,7 @@ function editJson(e: FileEdit, rel: (f: string) => string) {
   }
 }
 
-function printSquash(o: Output, root: string, p: PreparedSquash, stampText: string, database: Awaited<ReturnType<typeof databaseAdvice>> | undefined, dryRun: boolean) {
+function printSquash(o: Output, root: string, p: PreparedSquash, stampText: string, database: Awaited<ReturnType<typeof databaseAdvice>> | undefined, dryRun: boolean, strategy: 'ops' | 'snapshot') {
   const { plan, render } = p;
   o.out(paint(o, 'bold', `Squash ${plan.members.length} revisions (${plan.from}..${plan.to}) into ${plan.newRevision}${plan.idChanged ? ' (new id)' : ' (the tip\'s id)'}`));
   o.out(`  down_revision: ${plan.downRevisions.length ? plan.downRevisions.join(', ') : 'None (base)'}`);
@@ -155,12 +190,12 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
   for (const m of plan.members) o.out(`  ${paint(o, 'gray', '-')} ${m.revision}  ${m.message}  ${paint(o, 'gray', relativeTo(root, m.path))}`);
   const data = render.classification.filter((c) => c.fn === 'upgrade' && (c.kind === 'data' || c.kind === 'raw-sql-dml' || c.contains === 'data' || c.contains === 'raw-sql-dml'));
   const external = render.classification.filter((c) => c.kind === 'external' || c.contains === 'external');
-  if (data.length) {
+  if (data.length && strategy === 'ops') {
     o.out();
     o.out(paint(o, 'yellow', `Data operations kept (${data.length}):`));
     for (const c of data) o.out(`  ${c.revision}: ${c.summary}`);
   }
-  if (external.length) {
+  if (external.length && strategy === 'ops') {
     o.out(paint(o, 'yellow', `Calls into project code (${external.length}):`));
     for (const c of external) o.out(`  ${c.revision}: ${c.summary}`);
   }

@@ -13,6 +13,8 @@ export interface DriverOutcome {
 
 export interface SpawnDriverOptions {
   python: string;
+  /** The helper script to run (default python/driver.py). */
+  script?: string;
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -35,7 +37,7 @@ export function spawnDriver(options: SpawnDriverOptions): Promise<DriverOutcome>
       reject(new AlembicAbortedError());
       return;
     }
-    const child = spawn(options.python, [driverPath(), ...options.args], {
+    const child = spawn(options.python, [options.script ?? driverPath(), ...options.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: process.platform !== 'win32',

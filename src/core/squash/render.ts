@@ -31,7 +31,7 @@ export interface RenderSquashInput {
 }
 
 /** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
-const DEFAULT_TEMPLATE = '    ${upgrades if upgrades else "pass"}\n    ${downgrades if downgrades else "pass"}';
+export const DEFAULT_TEMPLATE = '    ${upgrades if upgrades else "pass"}\n    ${downgrades if downgrades else "pass"}';
 
 function header(revision: string, message: string): string {
   return `# --- ${revision}: ${message.replace(/\s+/g, ' ').trim()} ---`;
@@ -166,7 +166,7 @@ function templateImports(template: string): Map<string, string> {
 }
 
 /** The template puts `${upgrades}` after its own indentation: only the following lines need it. */
-function indentAfterFirst(text: string, prefix: string): string {
+export function indentAfterFirst(text: string, prefix: string): string {
   return indent(text, prefix).slice(text.startsWith('\n') ? 0 : prefix.length);
 }
 
@@ -179,7 +179,7 @@ function placeFutureImports(text: string, lines: string[]): string {
   return text.slice(0, at) + insert + text.slice(at);
 }
 
-async function withHooks(
+export async function withHooks(
   text: string,
   fileName: string,
   python: string,
@@ -203,7 +203,7 @@ async function withHooks(
   }
 }
 
-async function validate(text: string, fileName: string, python: string | undefined, warnings: string[]): Promise<void> {
+export async function validate(text: string, fileName: string, python: string | undefined, warnings: string[]): Promise<void> {
   const parsed = parseMigration(text);
   const syntax = parsed.problems.filter((p) => p.code === 'syntax-error');
   if (syntax.length) {

@@ -30,6 +30,8 @@ describe('the main job (scripts/example.sh) with neither Docker nor local Postgr
     assert.equal(r.status, 0, out.slice(-3000));
     assert.match(out, /on PGlite [\d.]+ \(embedded PostgreSQL.* — first usable back end \(docker, local skipped\)/);
     assert.match(out, /✓ equal: same schema \(\d+ objects\), same seed data, and the downgrade to base gives the chain's schema there/);
+    assert.match(out, /Strategy: snapshot — asked for \(--strategy snapshot\); proven equal to the chain/);
+    assert.match(out, /size: +\d+ lines \(the op-merge squash: \d+ lines\)/);
     assert.match(out, /Wrote the squash: migrations\/versions\/c41d7e2a9b06_squash_/);
     assert.match(out, /1 revision, 1 head, 1 base/);
   });

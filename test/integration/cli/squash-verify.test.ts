@@ -75,7 +75,7 @@ describe('alembic-squash squash / verify / schema / diff (built CLI)', function 
     it('--dry-run --json shows the plan and the new file and changes nothing on disk', () => {
       const dir = copyOf('branch-merge');
       const before = hashTree(dir, []);
-      const { status, json } = runCliJson(['squash', dir, '--from', 'base', '--to', 'ccfb5e658949', '--dry-run'], { env });
+      const { status, json } = runCliJson(['squash', dir, '--from', 'base', '--to', 'ccfb5e658949', '--strategy', 'ops', '--dry-run'], { env });
       assert.equal(status, 0);
       assert.deepEqual(
         json.plan.members.map((m: { revision: string }) => m.revision).sort(),
@@ -94,7 +94,7 @@ describe('alembic-squash squash / verify / schema / diff (built CLI)', function 
     it('writes one revision that real Alembic reads, and --undo restores every byte', () => {
       const dir = copyOf('linear');
       const before = hashTree(dir);
-      const written = runCliJson(['squash', dir, '--from', 'base', '--to', 'head'], { env });
+      const written = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'ops'], { env });
       assert.equal(written.status, 0, written.stderr);
       assert.ok(written.json.written.files.length > 0);
 
@@ -154,7 +154,7 @@ describe('alembic-squash squash / verify / schema / diff (built CLI)', function 
 
     it('verify --candidate DIR with a wrong squash: exit 1, differences by object, both sides shown', () => {
       const dir = copyOf('views-functions-triggers');
-      const squash = runCliJson(['squash', dir, '--from', 'base', '--to', 'head'], { env });
+      const squash = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'ops'], { env });
       assert.equal(squash.status, 0, squash.stderr);
       const file = path.join(dir, squash.json.file.path);
       const text = fs.readFileSync(file, 'utf8');
@@ -193,7 +193,7 @@ describe('alembic-squash squash / verify / schema / diff (built CLI)', function 
       git(dir, ['init', '-q']);
       git(dir, ['add', '-A']);
       git(dir, ['commit', '-q', '-m', 'chain']);
-      const squash = runCliJson(['squash', dir, '--from', 'base', '--to', 'head'], { env });
+      const squash = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'ops'], { env });
       assert.equal(squash.status, 0, squash.stderr);
 
       const ok = runCliJson(['verify', dir, '--against-ref', 'HEAD', '--provider', 'local'], { env });

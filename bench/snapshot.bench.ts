@@ -1,0 +1,97 @@
+/**
+ * Snapshot strategy speed and size. On generated histories of 50 and 200 revisions
+ * (`writeRealisticProject` in bench/synthetic.ts: tables with FKs, identity columns, indexes, checks, a
+ * lookup table with seed rows, a view, a plpgsql function + trigger), squashed base..head with
+ * `snapshotSquash` on the local back end: the whole squash (plan, chain run, reading the database,
+ * render, proof by verify with downgrade) and its phases; against a bare
+ * `/usr/bin/python3 -m alembic upgrade head` of the same chain into a fresh database of a running
+ * cluster (only the upgrade timed); and the size of the snapshot file vs the op-merge squash's.
+ * Medians of 3 runs. Writes the "## Snapshot" section of bench/RESULTS.md. `npm run bench snapshot`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startServer } from '../src/core/postgres';
+import { loadProject } from '../src/core/project';
+import { snapshotSquash, type SnapshotPhase, type SnapshotSquash } from '../src/core/squash/snapshot';
+import { writeRealisticProject } from './synthetic';
+
+const PYTHON = '/usr/bin/python3';
+process.env.ALEMBIC_SQUASH_PYTHON = PYTHON;
+const RUNS = 3;
+const PHASES: SnapshotPhase[] = ['plan', 'chain', 'read', 'render', 'proof'];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
+const lines = (t: string) => t.replace(/\n$/, '').split('\n').length;
+
+async function bareUpgrade(dir: string): Promise<number> {
+  const { server } = await startServer({ provider: 'local' });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const db = await server.createDatabase();
+      const t = performance.now();
+      const r = spawnSync(PYTHON, ['-m', 'alembic', '-c', path.join(dir, 'alembic.ini'), '-x', `url=${db.url}`, 'upgrade', 'head'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+      times.push(performance.now() - t);
+      if (r.status !== 0) throw new Error(`alembic upgrade head failed:\n${r.stderr}`);
+      await server.dropDatabase(db);
+    }
+  } finally {
+    await server.dispose();
+  }
+  return median(times);
+}
+
+async function main() {
+  const rows: string[] = [];
+  let description = '';
+  for (const count of [50, 200]) {
+    const dir = writeRealisticProject(path.join(__dirname, '.data'), count);
+    const project = loadProject(dir);
+    const runs: { total: number; s: SnapshotSquash }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      const r = await snapshotSquash({ project, python: PYTHON, from: 'base', to: 'head', provider: { provider: 'local' } });
+      runs.push({ total: performance.now() - t, s: r });
+      description = r.provider.description.replace(/ in \/\S+.*$/, '');
+    }
+    const bare = await bareUpgrade(dir);
+    const total = median(runs.map((r) => r.total));
+    const last = runs[runs.length - 1]!.s;
+    const phase = (p: SnapshotPhase) => s(median(runs.map((r) => r.s.timings[p] ?? 0)));
+    rows.push(
+      `| ${count} | ${s(total)} | ${PHASES.map(phase).join(' | ')} | ${s(bare)} | ${(total / bare).toFixed(1)}× | ${lines(last.render.text)} | ${lines(last.ops.render.text)} | ${last.plan.members.reduce((n, m) => n + lines(fs.readFileSync(m.path, 'utf8')), 0)} |`,
+    );
+    console.log(rows[rows.length - 1]);
+  }
+  const text = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ${description}, Alembic via ${PYTHON}; a machine shared with other jobs.`,
+    '',
+    'Method: `snapshotSquash` of a generated history (`writeRealisticProject` in bench/synthetic.ts) base..head on the local back end, medians of 3 runs. "total" is the whole squash: plan (the op-merge squash too, for its classification and size), chain (start a cluster, run the chain to the tip), read (python/snapshot.py + pg_dump), render (project template, compile check), proof (verify of the rendered file against the chain on the same cluster: both histories, capture, compare, downgrade to base). "bare upgrade" is `python3 -m alembic upgrade head` of the chain into a fresh database of a running cluster (only the upgrade timed). Sizes are lines of the snapshot file, of the op-merge squash of the same range, and of the replaced files together.',
+    '',
+    `| revisions | total | ${PHASES.join(' | ')} | bare upgrade | total ÷ bare | snapshot lines | ops lines | replaced lines |`,
+    `|---|---|${PHASES.map(() => '---').join('|')}|---|---|---|---|---|`,
+    ...rows,
+    '',
+    'Target: a 200-revision snapshot in ≤ 3× a bare `alembic upgrade head` of it (the proof alone runs the chain twice more: both sides of the verify).',
+  ].join('\n');
+  console.log(text);
+  const results = path.join(__dirname, 'RESULTS.md');
+  const existing = fs.readFileSync(results, 'utf8');
+  const section = `## Snapshot\n\n${text}\n`;
+  const start = existing.indexOf('\n## Snapshot\n');
+  let next: string;
+  if (start < 0) next = `${existing.trimEnd()}\n\n${section}`;
+  else {
+    const after = existing.indexOf('\n## ', start + 1);
+    next = `${existing.slice(0, start)}\n${section}${after < 0 ? '' : existing.slice(after)}`;
+  }
+  fs.writeFileSync(results, next);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import { runAlembic } from '../../alembic';
+import { DEFAULT_TEMPLATE, indentAfterFirst, validate, withHooks, type RenderSquashInput } from '../render';
+import { formatFileName, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
+import { summarize } from '../docstring';
+import type { ClassifiedStatement, RenderResult, SquashPlan } from '../types';
+import { EXECUTE_HELPER, SIDECAR_HELPER, type SnapshotBodies } from './assemble';
+
+export interface RenderSnapshotFileInput {
+  plan: SquashPlan;
+  bodies: SnapshotBodies;
+  imports: string[];
+  /** What the chain's code did (from the op-merge classification): listed as dropped by the snapshot. */
+  classification: ClassifiedStatement[];
+  project?: RenderSquashInput['project'];
+  python?: string;
+}
+
+/** Text placed in a triple-quoted docstring: backslashes and `"""` must not end or alter it. */
+function escapeDocstring(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
+}
+
+const KIND_ORDER = ['extension', 'schema', 'enum', 'type', 'domain', 'function', 'sequence', 'table', 'foreign key', 'index', 'view', 'materialized view', 'trigger', 'policy', 'rule'];
+
+function plural(kind: string, n: number): string {
+  if (n === 1) return `1 ${kind}`;
+  if (kind === 'index') return `${n} indexes`;
+  if (kind === 'policy') return `${n} policies`;
+  return `${n} ${kind}s`;
+}
+
+/** What the snapshot contains, by kind in creation order. */
+export function countsLine(counts: Record<string, number>): string {
+  const kinds = [...KIND_ORDER.filter((k) => counts[k]), ...Object.keys(counts).filter((k) => !KIND_ORDER.includes(k)).sort()];
+  return kinds.map((k) => plural(k, counts[k]!)).join(', ');
+}
+
+/** The snapshot's `${message}`: what it replaced, what it contains, what of the chain's code it leaves out. */
+export function snapshotDocstring(plan: SquashPlan, bodies: SnapshotBodies, classification: ClassifiedStatement[]): string {
+  const lines = [plan.message.split('\n')[0]!, '', `Squashes ${plan.members.length} revisions:`];
+  for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
+  lines.push('', `Snapshot of the schema the chain builds at ${plan.tip}: ${countsLine(bodies.counts) || 'no objects'}.`);
+  if (bodies.seeded.length) {
+    lines.push('Seed rows:');
+    for (const s of bodies.seeded) lines.push(`- ${s.table}: ${s.rows} row(s)${s.leftToDefault.length ? ` (${s.leftToDefault.join(', ')} left to the default)` : ''}`);
+  }
+  const { data, external } = summarize(classification);
+  if (data.length || external.length) {
+    lines.push('', 'Not carried (they ran on the chain\'s tables, whose resulting rows are above):');
+    for (const c of data) lines.push(`- ${c.revision}: ${c.summary}`);
+    for (const c of external) lines.push(`- ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary} (project code)`);
+  }
+  if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);
+  return escapeDocstring(lines.join('\n'));
+}
+
+/** The snapshot revision through the project's script.py.mako, file_template and post_write_hooks, as the op-merge one. */
+export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promise<RenderResult> {
+  const { plan, bodies, project } = input;
+  const warnings: string[] = [];
+  const templatePath = project?.templatePath && fs.existsSync(project.templatePath) ? project.templatePath : undefined;
+  const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE;
+  const createDate = plan.options.createDate ?? new Date();
+  const helpers = bodies.sidecar ? [EXECUTE_HELPER, '', '', SIDECAR_HELPER] : [EXECUTE_HELPER];
+  const imports = [...(bodies.sidecar ? ['import os', ''] : []), ...input.imports, '', '', ...helpers].join('\n');
+  const variables: TemplateVariables = {
+    up_revision: plan.newRevision,
+    down_revision: revAsScalar(plan.downRevisions),
+    branch_labels: plan.branchLabels.length ? plan.branchLabels : null,
+    depends_on: revAsScalar(plan.dependencies),
+    message: snapshotDocstring(plan, bodies, input.classification),
+    create_date: pythonDateString(createDate, project?.timezone),
+    upgrades: indentAfterFirst(bodies.upgrade, templateIndent(templateText, 'upgrades')),
+    downgrades: indentAfterFirst(bodies.downgrade, templateIndent(templateText, 'downgrades')),
+    imports: `${imports}\n`,
+  };
+  let renderedWith: RenderResult['renderedWith'] = 'builtin';
+  let builtinReason: string | undefined = !templatePath ? 'the project has no script.py.mako' : !input.python ? 'no Python interpreter was given to render script.py.mako with Mako' : undefined;
+  let text: string | undefined;
+  if (templatePath && input.python && project) {
+    try {
+      const rendered = await runAlembic(
+        { python: input.python, project: { configPath: project.configPath ?? templatePath, section: project.section } },
+        { command: 'render-template', template: templatePath, variables: variables as unknown as Record<string, unknown> },
+      );
+      text = rendered.text;
+      renderedWith = 'project-template';
+    } catch (err) {
+      builtinReason = `rendering script.py.mako failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+  text ??= renderBuiltinTemplate(variables);
+  if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
+  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
+  const hooksRun: string[] = [];
+  if (project?.postWriteHooks?.length && input.python) {
+    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd(), warnings);
+    hooksRun.push(...project.postWriteHooks.map((h) => h.name));
+  }
+  await validate(text, fileName, input.python, warnings);
+  return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], hooksRun, warnings };
+}

@@ -1,0 +1,185 @@
+import { AlembicAbortedError, checkAlembic, runAlembic } from '../../alembic';
+import { OperationAbortedError, startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
+import type { ProjectConfig } from '../../project';
+import { qualify } from '../../schema/names';
+import { splitDump, type DumpStatement } from '../../schema';
+import { historyExtensions } from '../../verify/capture';
+import { verifySquash } from '../../verify/verify';
+import { VerifyCancelledError } from '../../verify/errors';
+import type { VerifyResult } from '../../verify/types';
+import { buildEdits } from '../edits';
+import { prepareSquash, type PreparedSquash } from '../prepare';
+import type { SourceFile } from '../plan';
+import type { SquashOptions } from '../types';
+import { rewriteInLists } from './checks';
+import { withSidecars } from './sidecars';
+import { assembleBodies, type SnapshotBodies, type SnapshotFormat } from './assemble';
+import { SnapshotNotProvenError, SnapshotRangeError } from './errors';
+import { readSnapshotFacts, type SnapshotFacts } from './facts';
+import { renderSnapshotFile } from './file';
+
+export interface SnapshotSquashInput {
+  project: ProjectConfig;
+  python: string;
+  from: string;
+  to: string;
+  options?: SquashOptions;
+  provider: ProviderOptions;
+  urlEnvVars?: string[];
+  /** `sql`: pg_dump's statements (and the tables) in a .sql file next to the revision. Default `python`. */
+  format?: SnapshotFormat;
+  /** The op-merge squash of the same range, when the caller already prepared it. */
+  ops?: PreparedSquash;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  onProgress?: (message: string) => void;
+}
+
+export type SnapshotPhase = 'plan' | 'chain' | 'read' | 'render' | 'proof';
+
+export interface SnapshotSquash extends PreparedSquash {
+  bodies: SnapshotBodies;
+  facts: SnapshotFacts;
+  /** The verify that proved the written file equal to the chain. */
+  proof: VerifyResult;
+  /** Tables whose Alembic rendering differed and that were re-emitted from pg_dump's statements. */
+  reEmitted: string[];
+  /** The op-merge squash of the same range (its classification lists what the snapshot drops). */
+  ops: PreparedSquash;
+  provider: ProviderChoice & { description: string };
+  timings: Partial<Record<SnapshotPhase, number>>;
+}
+
+/**
+ * The snapshot strategy: run the chain to the tip on a throwaway PostgreSQL, render the database it
+ * built (tables by Alembic's renderer, the rest as pg_dump's statements, the rows it left), and
+ * prove the file equal to the chain before returning it. A table whose rendering differs is
+ * re-emitted from pg_dump once; a file that still differs is refused (SnapshotNotProvenError).
+ */
+export async function snapshotSquash(input: SnapshotSquashInput): Promise<SnapshotSquash> {
+  const timings: SnapshotSquash['timings'] = {};
+  const timed = async <T>(phase: SnapshotPhase, message: string, fn: () => Promise<T>): Promise<T> => {
+    input.onProgress?.(message);
+    const t = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[phase] = (timings[phase] ?? 0) + Date.now() - t;
+    }
+  };
+  const { project, python, signal } = input;
+  const ops = input.ops ?? (await timed('plan', 'planning the squash', () => prepareSquash({ project, from: input.from, to: input.to, options: input.options, python })));
+  const plan = ops.plan;
+  if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
+  if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
+
+  const files = new Map<string, SourceFile>();
+  for (const f of ops.scripts.revisionFiles) {
+    const full = ops.scripts.fullFile(f.path)!;
+    files.set(f.path, { text: full.text, file: full.migration });
+  }
+
+  let server: ThrowawayServer | undefined;
+  let db: ThrowawayDatabase | undefined;
+  try {
+    const started = await timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
+      const extensions = await historyExtensions(project);
+      const [checked, start] = await Promise.allSettled([checkAlembic(python, signal), startServer({ ...input.provider, extensions, signal, log: input.log })]);
+      if (start.status === 'fulfilled') server = start.value.server;
+      if (checked.status === 'rejected') throw checked.reason;
+      if (start.status === 'rejected') throw start.reason;
+      db = await start.value.server.createDatabase();
+      await runAlembic(
+        { python, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
+        { command: 'upgrade', target: plan.tip },
+      );
+      return start.value;
+    });
+    const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
+      // On the embedded back end a dump must come last: new connections hang after it.
+      const facts = await readSnapshotFacts({ python, databaseUrl: db!.url, signal, log: input.log });
+      const statements = await splitDump(await server!.dumpSchema(db!));
+      return { facts, statements };
+    });
+
+    const reEmitted: string[] = [];
+    let statementsUsed = statements;
+    for (let attempt = 1; ; attempt++) {
+      // The .sql layout keeps the whole schema in pg_dump's words: tables included.
+      const used =
+        input.format === 'sql'
+          ? withoutTables(facts, facts.tables.map((t) => qualify(t.schema, t.table)), "the .sql file keeps every table in pg_dump's words")
+          : withoutTables(facts, reEmitted);
+      const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
+        const bodies = await assembleBodies(statementsUsed, used, input.format);
+        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, project, python });
+        const archiveDir = input.options?.archiveDir;
+        const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
+        return { bodies, render, edits };
+      });
+      const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
+        verifySquash({
+          project,
+          python,
+          provider: input.provider,
+          server: { server: server!, choice: started.choice },
+          candidate: { kind: 'edits', edits },
+          to: 'heads',
+          downgradeTo: 'base',
+          urlEnvVars: input.urlEnvVars,
+          signal,
+          log: input.log,
+        }),
+      );
+      if (proof.equal) {
+        return { plan, render, edits, scripts: ops.scripts, bodies, facts: used, proof, reEmitted, ops, provider: { ...started.choice, description: server!.description }, timings };
+      }
+      const touched = differingTables(proof, facts);
+      const culprits = touched.filter((t) => used.tables.some((r) => qualify(r.schema, r.table) === t));
+      if (attempt > 1 || !touched.length) throw new SnapshotNotProvenError(proof, reEmitted);
+      input.log?.(`re-emitting from pg_dump (their rendering differed): ${touched.join(', ')}`);
+      reEmitted.push(...culprits);
+      statementsUsed = await withInListChecks(statements, touched);
+    }
+  } catch (error) {
+    // Ctrl-C or a cancelled editor task: one error for every phase, as verify reports it.
+    if (signal?.aborted || error instanceof AlembicAbortedError || error instanceof OperationAbortedError) throw new VerifyCancelledError();
+    throw error;
+  } finally {
+    if (server && db) await server.dropDatabase(db).catch(() => undefined);
+    await server?.dispose().catch(() => undefined);
+  }
+}
+
+/** The facts with some tables handed back to pg_dump: their create, keys and indexes come from its statements. */
+export function withoutTables(facts: SnapshotFacts, tables: string[], reason = 'its Alembic rendering differed from the chain'): SnapshotFacts {
+  if (!tables.length) return facts;
+  const out = (t: { schema: string; table: string }) => !tables.includes(qualify(t.schema, t.table));
+  return {
+    ...facts,
+    tables: facts.tables.filter(out),
+    indexes: facts.indexes.filter(out),
+    foreignKeys: facts.foreignKeys.filter(out),
+    dumpTables: [...facts.dumpTables, ...facts.tables.filter((t) => !out(t)).map((t) => ({ schema: t.schema, table: t.table, reason }))],
+  };
+}
+
+/** Check constraints of these tables written back as the IN lists PostgreSQL stored them from (see checks.ts). */
+async function withInListChecks(statements: DumpStatement[], tables: string[]): Promise<DumpStatement[]> {
+  const mine = (s: DumpStatement) => (s.kind === 'table' && tables.includes(s.name)) || (s.kind === 'constraint' && tables.some((t) => s.name.startsWith(`${t}.`)));
+  return Promise.all(statements.map(async (s) => (mine(s) ? { ...s, text: (await rewriteInLists(s.text)) ?? s.text } : s)));
+}
+
+/** The tables a difference touches (the table, its columns, keys, indexes, comments). */
+export function differingTables(proof: VerifyResult, facts: SnapshotFacts): string[] {
+  const rendered = new Set([...facts.tables, ...facts.dumpTables].map((t) => qualify(t.schema, t.table)));
+  const indexTable = new Map(facts.indexes.map((i) => [qualify(i.schema, i.name), qualify(i.schema, i.table)]));
+  const found = new Set<string>();
+  const differences = [...proof.schema.differences, ...(proof.downgrade?.schema.differences ?? [])];
+  for (const d of differences) {
+    const name = d.name.replace(/^(table|column|constraint|index) /, '');
+    const candidates = [name, name.split('.').slice(0, -1).join('.'), indexTable.get(name) ?? ''];
+    for (const c of candidates) if (rendered.has(c)) found.add(c);
+  }
+  return [...found].sort();
+}
