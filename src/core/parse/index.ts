@@ -15,6 +15,7 @@ export { namesIn, helpersNeeded } from './names';
 export { dedent, indent } from './text';
 export { importedNames } from './imports';
 export { stringValue } from './strings';
+export { parsePython } from './lezer';
 
 /** Reads the whole file: header, docstring, imports, upgrade/downgrade, helpers, references, problems. */
 export function parseMigration(text: string): MigrationFile {

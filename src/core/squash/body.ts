@@ -1,6 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
-import { indent, type MigrationFunction } from '../parse';
+import { indent, parsePython, type MigrationFunction } from '../parse';
 
 const NESTED_SCOPES = new Set(['FunctionDefinition', 'LambdaExpression', 'ClassDefinition']);
 
@@ -10,7 +9,7 @@ const NESTED_SCOPES = new Set(['FunctionDefinition', 'LambdaExpression', 'ClassD
  */
 export function returnsEarly(body: string): boolean {
   let found = false;
-  parser.parse(body).cursor().iterate((n) => {
+  parsePython(body).cursor().iterate((n) => {
     if (found || NESTED_SCOPES.has(n.name)) return false;
     if (n.name === 'ReturnStatement') found = true;
     return undefined;
@@ -37,7 +36,7 @@ function isNotImplementedRaise(node: SyntaxNode, text: string): boolean {
 export function lacksDowngrade(fn: MigrationFunction | undefined, upgrade?: MigrationFunction): boolean {
   if (!fn) return true;
   if (fn.isEmpty) return !(upgrade === undefined || upgrade.isEmpty);
-  const top = parser.parse(fn.body).topNode;
+  const top = parsePython(fn.body).topNode;
   const statements: SyntaxNode[] = [];
   for (let s = top.firstChild; s; s = s.nextSibling) {
     if (s.name === 'Comment' || s.name === 'PassStatement') continue;

@@ -1,7 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { loadModule, parseSync } from 'libpg-query';
-import { stringValue } from '../parse';
+import { parsePython, stringValue } from '../parse';
 import type { ClassifiedStatement, StatementKind } from './types';
 
 /** What a name bound at module level in a member file is: an import (with its module), or a helper. */
@@ -160,13 +159,13 @@ function kindOfNode(node: SyntaxNode, text: string, scope: FileScope, depth: num
 }
 
 function kindOfText(src: string, scope: FileScope, depth: number, external: Set<string>): { kind: StatementKind } {
-  const tree = parser.parse(src);
+  const tree = parsePython(src);
   return { kind: kindOfNode(tree.topNode, src, scope, depth, external) };
 }
 
 /** Top-level statements of a de-indented body, each classified. Call prepareClassifier() first. */
 export function classifyBody(body: string, revision: string, fn: 'upgrade' | 'downgrade', scope: FileScope): ClassifiedStatement[] {
-  const tree = parser.parse(body);
+  const tree = parsePython(body);
   const out: ClassifiedStatement[] = [];
   for (let s = tree.topNode.firstChild; s; s = s.nextSibling) {
     if (s.name === 'Comment' || s.name === 'PassStatement') continue;
