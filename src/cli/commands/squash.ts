@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { findPython } from '../../core/alembic';
@@ -8,6 +10,7 @@ import {
   applyEdits,
   prepareSquash,
   readDatabaseState,
+  RenderFailedError,
   stampPlan,
   undoLast,
   type FileEdit,
@@ -32,6 +35,8 @@ export interface SquashArgs {
   python?: string;
   databaseUrl?: string;
   undo: boolean;
+  /** --no-hooks: leave the project's post_write_hooks out. */
+  noHooks?: boolean;
 }
 
 /** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
@@ -66,7 +71,11 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     partialDowngrade: args.partialDowngrade as SquashOptions['partialDowngrade'],
   };
   o.progress(`planning the squash of ${args.from}..${args.to}…`);
-  const prepared = await prepareSquash({ project, from: args.from, to: args.to, options, python });
+  // A dry run writes nothing, so nothing is formatted either.
+  const hooksSkippedBecause = args.dryRun ? '--dry-run writes nothing' : args.noHooks ? '--no-hooks' : undefined;
+  const prepared = await prepareSquash({ project, from: args.from, to: args.to, options, python, hooks: !hooksSkippedBecause, hooksSkippedBecause }).catch((err: unknown) => {
+    throw err instanceof RenderFailedError ? keepRejected(err, journalDir(project.here), root) : err;
+  });
   o.done();
   const stamp = stampPlan(prepared.plan);
   const database = args.databaseUrl ? await databaseAdvice(args.databaseUrl, prepared) : undefined;
@@ -92,6 +101,33 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     o.out(`Prove it on a throwaway PostgreSQL: alembic-squash verify ${args.path === '.' ? '' : args.path + ' '}--against-ref HEAD   (the written squash vs the committed chain)`);
   }
   return ExitCode.ok;
+}
+
+/**
+ * A rendered file the re-parse or the compiler rejected is kept (beside the journals, else in the
+ * temp folder) so it can be read and filed; the error then names it and shows the text around the line.
+ */
+function keepRejected(err: RenderFailedError, dir: string, root: string): Error {
+  const name = `rejected-${new Date().toISOString().replace(/[:.]/g, '-')}.py`;
+  let saved: string | undefined;
+  for (const folder of [path.join(dir, 'rejected'), os.tmpdir()]) {
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      // Never committed by accident: the folder ignores itself for git.
+      if (folder !== os.tmpdir() && !fs.existsSync(path.join(folder, '.gitignore'))) fs.writeFileSync(path.join(folder, '.gitignore'), '*\n');
+      fs.writeFileSync(path.join(folder, name), err.text);
+      saved = path.join(folder, name);
+      break;
+    } catch {
+      // Try the next folder.
+    }
+  }
+  const where = saved ? `\nThe rejected file is saved at ${relativeTo(root, saved)}${err.line ? ` (line ${err.line})` : ''}.` : '';
+  const excerpt = err.excerpt();
+  return Object.assign(new Error(`${err.message}${where}${excerpt ? `\n\n${excerpt}` : ''}\n\nNothing was written. This is a bug in the squash engine: please report it with the saved file.`), {
+    exitCode: ExitCode.found,
+    savedPath: saved,
+  });
 }
 
 async function databaseAdvice(url: string, prepared: PreparedSquash) {
@@ -123,6 +159,8 @@ function squashJson(root: string, p: PreparedSquash, stamp: ReturnType<typeof st
     partialDowngrade: p.render.partialDowngrade,
     renames: p.render.renames,
     droppedHelpers: p.render.droppedHelpers,
+    hooksRun: p.render.hooksRun,
+    hooksSkipped: p.render.hooksSkipped ?? null,
     warnings: p.render.warnings,
     stampPlan: stamp,
     database,
@@ -168,6 +206,8 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
     o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} had no usable downgrade() (${plan.options.partialDowngrade === 'raise' ? 'downgrade() raises NotImplementedError' : 'marked with a comment'})`));
   }
   for (const r of render.renames) o.out(paint(o, 'gray', `renamed ${r.what} ${r.from} → ${r.to} (from ${r.revision}) to avoid a clash`));
+  if (render.hooksSkipped) o.out(paint(o, 'gray', `post_write_hooks not run (${render.hooksSkipped})`));
+  else if (render.hooksRun.length) o.out(paint(o, 'gray', `post_write_hooks run: ${render.hooksRun.join(', ')}`));
   for (const w of render.warnings) o.out(paint(o, 'yellow', `warning: ${w}`));
   o.out();
   o.out(paint(o, 'bold', 'Deployed databases:'));

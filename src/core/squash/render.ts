@@ -28,6 +28,10 @@ export interface RenderSquashInput {
   project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'>;
   /** The project's interpreter; without it the built-in template is used and nothing is compiled. */
   python?: string;
+  /** false: do not run the project's post_write_hooks (a dry run, `--no-hooks`). */
+  hooks?: boolean;
+  /** Why the hooks were not run, for the result (e.g. "--dry-run"). */
+  hooksSkippedBecause?: string;
 }
 
 /** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
@@ -109,6 +113,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     imports: importsText ? `${importsText}\n` : '',
   };
 
+  let hooksSkipped: string | undefined;
   let renderedWith: RenderResult['renderedWith'] = 'builtin';
   let builtinReason: string | undefined;
   let text: string;
@@ -134,9 +139,13 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
 
   const hooksRun: string[] = [];
-  if (project?.postWriteHooks?.length && input.python) {
-    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd(), warnings);
-    hooksRun.push(...project.postWriteHooks.map((h) => h.name));
+  const hooks = project?.postWriteHooks ?? [];
+  if (hooks.length && input.hooks === false) {
+    hooksSkipped = input.hooksSkippedBecause ?? 'turned off';
+  } else if (hooks.length && input.python) {
+    const hooked = await withHooks(text, fileName, input.python, hooks, project?.here ?? process.cwd(), warnings);
+    text = hooked.text;
+    hooksRun.push(...hooked.ran);
   }
 
   await validate(text, fileName, input.python, warnings);
@@ -150,6 +159,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,
+    ...(hooksSkipped ? { hooksSkipped } : {}),
     warnings,
   };
 }
@@ -179,6 +189,11 @@ function placeFutureImports(text: string, lines: string[]): string {
   return text.slice(0, at) + insert + text.slice(at);
 }
 
+/**
+ * The project's post_write_hooks on a temporary copy. A hook that cannot run or fails leaves the text
+ * as it was before it (a warning says which and why); a formatted text that no longer parses is not
+ * used either. Returns the names of the hooks that formatted the file.
+ */
 async function withHooks(
   text: string,
   fileName: string,
@@ -186,18 +201,29 @@ async function withHooks(
   hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'],
   cwd: string,
   warnings: string[],
-): Promise<string> {
+): Promise<{ text: string; ran: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-hook-'));
   const file = path.join(dir, fileName);
   try {
     fs.writeFileSync(file, text);
+    let result: Awaited<ReturnType<typeof runPostWriteHooks>>;
     try {
-      const said = await runPostWriteHooks(python, file, hooks, cwd);
-      if (said) warnings.push(`post_write_hooks printed (Alembic ignores a hook's exit status; check the file): ${said.split('\n').slice(-6).join(' | ')}`);
+      result = await runPostWriteHooks(python, file, hooks, cwd);
     } catch (err) {
-      throw new RenderFailedError('hook', err instanceof Error ? err.message : String(err), text);
+      warnings.push(`post_write_hooks not run (${err instanceof Error ? err.message : String(err)}); the file is written unformatted`);
+      return { text, ran: [] };
     }
-    return fs.readFileSync(file, 'utf8');
+    for (const o of result.outcomes) {
+      if (o.error) warnings.push(`post_write_hook "${o.name}" could not run: ${o.error.split('\n').slice(-3).join(' | ')}; the file is written without it`);
+    }
+    if (result.stderr) warnings.push(`post_write_hooks printed (check the file): ${result.stderr.split('\n').slice(-6).join(' | ')}`);
+    const formatted = fs.readFileSync(file, 'utf8');
+    const ran = result.outcomes.filter((o) => !o.error).map((o) => o.name);
+    if (formatted !== text && parseMigration(formatted).problems.some((p) => p.code === 'syntax-error')) {
+      warnings.push(`post_write_hooks (${ran.join(', ')}) left a file that does not parse; the file is written unformatted`);
+      return { text, ran: [] };
+    }
+    return { text: formatted, ran };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -209,13 +235,13 @@ async function validate(text: string, fileName: string, python: string | undefin
   if (syntax.length) {
     const at = syntax[0].range.start;
     const line = text.slice(0, at).split('\n').length;
-    throw new RenderFailedError('parse', `syntax error at line ${line}`, text);
+    throw new RenderFailedError('parse', `syntax error at line ${line}`, text, line);
   }
   if (!python) {
     warnings.push('Not compiled with Python (no interpreter given); checked with the parser only');
     return;
   }
   const compiled = await compileCheck(python, text, fileName);
-  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text);
+  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text, compiled.line);
   if (compiled.ok === 'unavailable') warnings.push(`Not compiled with Python (${compiled.reason}); checked with the parser only`);
 }

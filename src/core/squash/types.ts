@@ -109,7 +109,10 @@ export interface RenderResult {
   partialDowngrade: string[];
   renames: RenameRecord[];
   droppedHelpers: { revision: string; names: string[] }[];
+  /** Hooks that formatted the file. */
   hooksRun: string[];
+  /** Set when the project's post_write_hooks were deliberately not run (e.g. "--dry-run", "--no-hooks"). */
+  hooksSkipped?: string;
   warnings: string[];
 }
 

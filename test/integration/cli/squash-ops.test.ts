@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fixture, runCli, runCliJson } from '../../support/cli';
+
+const PYTHON = '/usr/bin/python3';
+const env = { ALEMBIC_SQUASH_PYTHON: PYTHON, PYTHONDONTWRITEBYTECODE: '1' };
+
+describe('CLI squash: hooks and rejected files', function () {
+  this.timeout(60_000);
+  const temps: string[] = [];
+  after(() => {
+    for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+  });
+  before(function () {
+    if (!fs.existsSync(PYTHON)) this.skip();
+  });
+  function copyOf(name: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `alembic-squash-ops-${name}-`));
+    fs.cpSync(fixture(name), dir, { recursive: true });
+    temps.push(dir);
+    return dir;
+  }
+
+  it('--dry-run does not run post_write_hooks, and says so', () => {
+    const dir = copyOf('linear');
+    const marker = path.join(dir, 'hook-ran');
+    // An exec-style hook Alembic 1.8 cannot run would fail; a dry run must not even try.
+    fs.appendFileSync(path.join(dir, 'alembic.ini'), `\n[post_write_hooks]\nhooks = touch\ntouch.type = console_scripts\ntouch.entrypoint = not-installed\n`);
+    const r = runCli(['squash', dir, '--from', 'base', '--to', 'head', '--dry-run'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /post_write_hooks not run \(--dry-run writes nothing\)/);
+    assert.doesNotMatch(r.stdout, /could not run/);
+    assert.ok(!fs.existsSync(marker));
+    const j = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--no-hooks', '--dry-run'], { env });
+    assert.equal(j.json.hooksSkipped, '--dry-run writes nothing');
+  });
+
+  it('a squash whose text does not parse is refused, saved, and shown around the line', () => {
+    const dir = copyOf('linear');
+    const mako = path.join(dir, 'migrations', 'script.py.mako');
+    // A broken template (a stray bracket after the upgrade body) makes a file nobody should get.
+    fs.writeFileSync(mako, fs.readFileSync(mako, 'utf8').replace('${upgrades if upgrades else "pass"}\n', '${upgrades if upgrades else "pass"}\n    )\n'));
+    const before = fs.readdirSync(path.join(dir, 'migrations', 'versions')).sort();
+    const r = runCli(['squash', dir, '--from', 'base', '--to', 'head'], { env });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /failed to parse: syntax error at line (\d+)/);
+    const saved = /saved at (\S+) \(line (\d+)\)/.exec(r.stderr);
+    assert.ok(saved, r.stderr);
+    const savedPath = path.resolve(dir, saved[1]);
+    const text = fs.readFileSync(savedPath, 'utf8');
+    assert.equal(text.split('\n')[Number(saved[2]) - 1].trim(), ')');
+    assert.match(r.stderr, new RegExp(`> +${saved[2]} \\|     \\)`));
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'migrations', 'versions')).sort(), before, 'nothing written');
+  });
+});
