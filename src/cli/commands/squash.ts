@@ -157,6 +157,7 @@ function squashJson(root: string, p: PreparedSquash, stamp: ReturnType<typeof st
     file: { path: rel(path.join(p.plan.directory, p.render.fileName)), text: p.render.text, renderedWith: p.render.renderedWith, builtinReason: p.render.builtinReason },
     classification: p.render.classification,
     partialDowngrade: p.render.partialDowngrade,
+    noOpDowngrades: p.render.noOpDowngrades,
     renames: p.render.renames,
     droppedHelpers: p.render.droppedHelpers,
     hooksRun: p.render.hooksRun,
@@ -203,8 +204,9 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
     for (const c of external) o.out(`  ${c.revision}: ${c.summary}`);
   }
   if (render.partialDowngrade.length) {
-    o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} had no usable downgrade() (${plan.options.partialDowngrade === 'raise' ? 'downgrade() raises NotImplementedError' : 'marked with a comment'})`));
+    o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} cannot be downgraded (${plan.options.partialDowngrade === 'raise' ? "the squash's downgrade() raises NotImplementedError" : 'marked with a comment'})`));
   }
+  if (render.noOpDowngrades.length) o.out(paint(o, 'gray', `No-op downgrades carried as written (pass): ${render.noOpDowngrades.join(', ')}`));
   for (const r of render.renames) o.out(paint(o, 'gray', `renamed ${r.what} ${r.from} → ${r.to} (from ${r.revision}) to avoid a clash`));
   if (render.hooksSkipped) o.out(paint(o, 'gray', `post_write_hooks not run (${render.hooksSkipped})`));
   else if (render.hooksRun.length) o.out(paint(o, 'gray', `post_write_hooks run: ${render.hooksRun.join(', ')}`));

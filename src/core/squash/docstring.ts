@@ -22,7 +22,7 @@ function escapeDocstring(text: string): string {
  * The template's `${message}`: the title (first line, also the slug), then what was replaced and
  * what the reviewer must look at.
  */
-export function renderDocstring(plan: SquashPlan, classification: ClassifiedStatement[], partial: string[]): string {
+export function renderDocstring(plan: SquashPlan, classification: ClassifiedStatement[], partialReason: string): string {
   const lines = [plan.message.split('\n')[0], '', `Squashes ${plan.members.length} revisions:`];
   for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
   const { data, unknownSql, external } = summarize(classification);
@@ -38,7 +38,7 @@ export function renderDocstring(plan: SquashPlan, classification: ClassifiedStat
     lines.push('', 'Calls into project code:');
     for (const c of external) lines.push(`- ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary}`);
   }
-  if (partial.length) lines.push('', `Downgrade is partial: ${partial.join(', ')} had no downgrade().`);
+  if (partialReason) lines.push('', `Downgrade is partial: ${partialReason}.`);
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);
   return escapeDocstring(lines.join('\n'));
 }

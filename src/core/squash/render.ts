@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { runAlembic } from '../alembic';
 import { parseMigration } from '../parse';
 import type { ProjectConfig } from '../project/types';
-import { lacksDowngrade, returnsEarly, wrapInFunction } from './body';
+import { docstringAsComment, lacksDowngrade, returnsEarly, wrapInFunction, type MissingDowngrade } from './body';
 import { carryCode, importBindings, type MemberCode } from './carry';
 import { classifyBody, prepareClassifier } from './classify';
 import { RenderFailedError } from './errors';
@@ -58,35 +58,42 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const carried = carryCode(members, templateBindings);
   warnings.push(...carried.warnings);
 
-  const block = (revision: string, message: string, body: string | undefined, fn: string): string => {
-    let text = (body ?? 'pass').replace(/\s+$/, '');
+  const block = (revision: string, message: string, body: string | undefined, fn: string, note?: string): string => {
+    let text = docstringAsComment((body ?? 'pass').replace(/\s+$/, ''));
     if (returnsEarly(text)) {
       text = wrapInFunction(text, `_${fn}_${revision}`);
       warnings.push(`${revision}: ${fn}() returns early; its body is wrapped in a local function so the other blocks still run`);
     }
-    return `${header(revision, message)}\n${text}`;
+    return `${header(revision, message)}\n${note ? `# ${note}\n` : ''}${text}`;
   };
 
   const upgradeBlocks = plan.members.map((m) => block(m.revision, m.message, carried.bodies.get(m.revision)?.upgrade, 'upgrade'));
-  const partial = plan.members.filter((m) => lacksDowngrade(files.get(m.path)!.file.downgrade, files.get(m.path)!.file.upgrade)).map((m) => m.revision);
+  const missing = new Map<string, MissingDowngrade>();
+  const noOp: string[] = [];
+  for (const m of plan.members) {
+    const file = files.get(m.path)!.file;
+    const why = lacksDowngrade(file.downgrade);
+    if (why) missing.set(m.revision, why);
+    else if (file.downgrade?.isEmpty && file.upgrade && !file.upgrade.isEmpty) noOp.push(m.revision);
+  }
+  const partial = [...missing.keys()];
+  const reason = partialReason(missing);
   let downgradeText: string;
   const reversed = [...plan.members].reverse();
   if (partial.length && plan.options.partialDowngrade === 'raise') {
     downgradeText =
-      `# Not every replaced revision can be downgraded: ${partial.join(', ')}.\n` +
-      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: revision(s) ${partial.join(', ')} of this squash have no downgrade()`)}\n)`;
+      `# Not every replaced revision can be downgraded: ${reason}.\n` +
+      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: ${reason}`)}\n)`;
   } else {
     const blocks = reversed.map((m) =>
-      partial.includes(m.revision)
-        ? `${header(m.revision, m.message)}\n# !!! ${m.revision} has no downgrade(): NOTHING of it is undone here.`
-        : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade'),
+      missing.has(m.revision)
+        ? `${header(m.revision, m.message)}\n# !!! ${m.revision} ${missing.get(m.revision) === 'raises' ? 'raises NotImplementedError in its downgrade()' : 'has no downgrade()'}: NOTHING of it is undone here.`
+        : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade', noOp.includes(m.revision) ? `downgrade() of ${m.revision} is a no-op, as written by its author.` : undefined),
     );
-    const banner = partial.length
-      ? `# !!! PARTIAL DOWNGRADE: ${partial.join(', ')} had no downgrade(); what they did stays in the database.\n`
-      : '';
+    const banner = partial.length ? `# !!! PARTIAL DOWNGRADE: ${reason}; what they did stays in the database.\n` : '';
     downgradeText = banner + blocks.join('\n\n');
   }
-  if (partial.length) warnings.push(`Downgrade is partial: ${partial.join(', ')} have no downgrade() (${plan.options.partialDowngrade})`);
+  if (partial.length) warnings.push(`Downgrade is partial: ${reason} (${plan.options.partialDowngrade})`);
 
   const classification: ClassifiedStatement[] = [];
   for (const m of plan.members) {
@@ -97,7 +104,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   }
 
   const createDate = plan.options.createDate ?? new Date();
-  const message = renderDocstring(plan, classification, partial);
+  const message = renderDocstring(plan, classification, reason);
   const upIndent = templateIndent(templateText, 'upgrades');
   const downIndent = templateIndent(templateText, 'downgrades');
   const importsText = [carried.importLines.join('\n'), ...carried.helpers].filter(Boolean).join('\n\n\n');
@@ -156,12 +163,24 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     ...(builtinReason ? { builtinReason } : {}),
     classification,
     partialDowngrade: partial,
+    noOpDowngrades: noOp,
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,
     ...(hooksSkipped ? { hooksSkipped } : {}),
     warnings,
   };
+}
+
+/** "a, b have no downgrade(); c raises NotImplementedError in its downgrade()" — what the original revisions did. */
+function partialReason(missing: Map<string, MissingDowngrade>): string {
+  const ids = (why: MissingDowngrade) => [...missing].filter(([, w]) => w === why).map(([id]) => id);
+  const parts: string[] = [];
+  const none = ids('missing');
+  const raises = ids('raises');
+  if (none.length) parts.push(`${none.join(', ')} ${none.length === 1 ? 'has' : 'have'} no downgrade()`);
+  if (raises.length) parts.push(`${raises.join(', ')} ${raises.length === 1 ? 'raises' : 'raise'} NotImplementedError in ${raises.length === 1 ? 'its' : 'their'} downgrade()`);
+  return parts.join('; ');
 }
 
 /**

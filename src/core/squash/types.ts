@@ -105,8 +105,10 @@ export interface RenderResult {
   /** Why the built-in rendering was used. */
   builtinReason?: string;
   classification: ClassifiedStatement[];
-  /** Members lacking a usable downgrade(). */
+  /** Members lacking a usable downgrade() (none, or one that only raises NotImplementedError). */
   partialDowngrade: string[];
+  /** Members whose downgrade() is a no-op (`pass`) while their upgrade() does something: carried as such. */
+  noOpDowngrades: string[];
   renames: RenameRecord[];
   droppedHelpers: { revision: string; names: string[] }[];
   /** Hooks that formatted the file. */
