@@ -158,6 +158,7 @@ function squashJson(root: string, p: PreparedSquash, stamp: ReturnType<typeof st
     classification: p.render.classification,
     partialDowngrade: p.render.partialDowngrade,
     noOpDowngrades: p.render.noOpDowngrades,
+    projectImports: p.render.projectImports.map((i) => ({ ...i, path: rel(i.path) })),
     renames: p.render.renames,
     droppedHelpers: p.render.droppedHelpers,
     hooksRun: p.render.hooksRun,
@@ -197,11 +198,15 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
   if (data.length) {
     o.out();
     o.out(paint(o, 'yellow', `Data operations kept (${data.length}):`));
-    for (const c of data) o.out(`  ${c.revision}: ${c.summary}`);
+    for (const c of data) o.out(`  ${c.revision}: ${c.what ?? c.summary}`);
   }
   if (external.length) {
     o.out(paint(o, 'yellow', `Calls into project code (${external.length}):`));
     for (const c of external) o.out(`  ${c.revision}: ${c.summary}`);
+  }
+  if (render.projectImports.length) {
+    o.out(paint(o, 'yellow', `Imports of project code (${render.projectImports.length}), carried into the squash [imports-project-code]:`));
+    for (const i of render.projectImports) o.out(`  ${i.revision}: ${i.module}  ${paint(o, 'gray', `${relativeTo(root, i.path)}:${i.line}`)}`);
   }
   if (render.partialDowngrade.length) {
     o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} cannot be downgraded (${plan.options.partialDowngrade === 'raise' ? "the squash's downgrade() raises NotImplementedError" : 'marked with a comment'})`));

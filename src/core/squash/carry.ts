@@ -89,7 +89,11 @@ function freshName(local: string, revision: string, isTaken: (n: string) => bool
  * are carried once; a name bound to different things in different members is renamed in the later
  * member, and every reference in its carried code follows.
  */
-export function carryCode(members: MemberCode[], templateBindings: Map<string, string>): CarriedCode {
+export function carryCode(
+  members: MemberCode[],
+  templateBindings: Map<string, string>,
+  isProjectModule: (module: string, level: number) => boolean = (_module, level) => level > 0,
+): CarriedCode {
   const namespace = new Map<string, string>(templateBindings);
   const renames: RenameRecord[] = [];
   const dropped: CarriedCode['dropped'] = [];
@@ -241,7 +245,11 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
     for (const b of c.unusedImports) {
       const current = namespace.get(b.local);
       if (current !== undefined && current !== b.identity) {
-        warnings.push(`${c.member.revision}: unused import \`${b.local}\` (${b.identity}) dropped: the name is bound to something else`);
+        // Dropping an unused library import changes nothing; an unused import of project code may
+        // have been there for what importing it does (registering models, say).
+        if (isProjectModule(b.statement.module, b.statement.level)) {
+          warnings.push(`${c.member.revision}: unused import \`${b.local}\` (${b.identity}) dropped: the name is bound to something else`);
+        }
         continue;
       }
       if (boundInOtherBody(b.local, c.member.revision)) continue;

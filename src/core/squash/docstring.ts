@@ -22,13 +22,18 @@ function escapeDocstring(text: string): string {
  * The template's `${message}`: the title (first line, also the slug), then what was replaced and
  * what the reviewer must look at.
  */
-export function renderDocstring(plan: SquashPlan, classification: ClassifiedStatement[], partialReason: string): string {
+export function renderDocstring(
+  plan: SquashPlan,
+  classification: ClassifiedStatement[],
+  partialReason: string,
+  projectImports: { revision: string; module: string }[] = [],
+): string {
   const lines = [plan.message.split('\n')[0], '', `Squashes ${plan.members.length} revisions:`];
   for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
   const { data, unknownSql, external } = summarize(classification);
   if (data.length) {
     lines.push('', 'Data operations carried:');
-    for (const c of data) lines.push(`- ${c.revision}: ${c.summary} [${c.kind === 'control' ? c.contains : c.kind}]`);
+    for (const c of data) lines.push(`- ${c.revision}: ${c.what ?? c.summary} [${c.kind === 'control' ? c.contains : c.kind}]`);
   }
   if (unknownSql.length) {
     lines.push('', 'SQL built at run time (not classified; review it):');
@@ -37,6 +42,10 @@ export function renderDocstring(plan: SquashPlan, classification: ClassifiedStat
   if (external.length) {
     lines.push('', 'Calls into project code:');
     for (const c of external) lines.push(`- ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary}`);
+  }
+  if (projectImports.length) {
+    lines.push('', "Imports of project code (the squash runs that code as it is today):");
+    for (const i of projectImports) lines.push(`- ${i.revision}: ${i.module}`);
   }
   if (partialReason) lines.push('', `Downgrade is partial: ${partialReason}.`);
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);

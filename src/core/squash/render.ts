@@ -10,6 +10,7 @@ import { classifyBody, prepareClassifier } from './classify';
 import { RenderFailedError } from './errors';
 import { renderDocstring } from './docstring';
 import type { SourceFile } from './plan';
+import { isProjectModule, projectCodeImports, projectRoots } from './projectCode';
 import { compileCheck, runPostWriteHooks } from './python';
 import {
   formatFileName,
@@ -25,7 +26,8 @@ import { indent } from '../parse';
 export interface RenderSquashInput {
   plan: SquashPlan;
   files: ReadonlyMap<string, SourceFile>;
-  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'>;
+  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'> &
+    Partial<Pick<ProjectConfig, 'prependSysPath'>>;
   /** The project's interpreter; without it the built-in template is used and nothing is compiled. */
   python?: string;
   /** false: do not run the project's post_write_hooks (a dry run, `--no-hooks`). */
@@ -55,8 +57,23 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE + '\nfrom alembic import op\nimport sqlalchemy as sa';
   const templateBindings = templateImports(templateText);
 
-  const carried = carryCode(members, templateBindings);
+  const roots = project ? projectRoots({ here: project.here, prependSysPath: project.prependSysPath ?? [] }) : [];
+  const carried = carryCode(members, templateBindings, (module, level) => isProjectModule(module, level, roots));
   warnings.push(...carried.warnings);
+
+  const projectImports: RenderResult['projectImports'] = [];
+  for (const m of plan.members) {
+    const { text: source, file } = files.get(m.path)!;
+    const fns = [file.upgrade, file.downgrade].filter((f) => f !== undefined).map((f) => f.range);
+    for (const imp of projectCodeImports(source, roots, fns)) projectImports.push({ revision: m.revision, path: m.path, module: imp.module, line: imp.line });
+  }
+  if (projectImports.length) {
+    const modules = [...new Set(projectImports.map((i) => i.module))];
+    warnings.push(
+      `${new Set(projectImports.map((i) => i.revision)).size} revision(s) import project code (${modules.slice(0, 5).join(', ')}${modules.length > 5 ? ', …' : ''}): ` +
+        `the squash runs that code as it is now, not as it was when they were written${plan.downRevisions.length === 0 ? '; for a range from base, the snapshot strategy does not depend on it' : ''}`,
+    );
+  }
 
   const block = (revision: string, message: string, body: string | undefined, fn: string, note?: string): string => {
     let text = docstringAsComment((body ?? 'pass').replace(/\s+$/, ''));
@@ -104,7 +121,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   }
 
   const createDate = plan.options.createDate ?? new Date();
-  const message = renderDocstring(plan, classification, reason);
+  const message = renderDocstring(plan, classification, reason, projectImports);
   const upIndent = templateIndent(templateText, 'upgrades');
   const downIndent = templateIndent(templateText, 'downgrades');
   const importsText = [carried.importLines.join('\n'), ...carried.helpers].filter(Boolean).join('\n\n\n');
@@ -164,6 +181,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     classification,
     partialDowngrade: partial,
     noOpDowngrades: noOp,
+    projectImports,
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,

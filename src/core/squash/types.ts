@@ -85,6 +85,8 @@ export interface ClassifiedStatement {
   kind: StatementKind;
   /** First line of the statement, for reports. */
   summary: string;
+  /** What its SQL does, from PostgreSQL's parser (`UPDATE phenopackets`), when it runs literal SQL. */
+  what?: string;
   /** For `control`: the strongest kind found inside the block. */
   contains?: StatementKind;
   /** For `external`: the project-code names called. */
@@ -109,6 +111,8 @@ export interface RenderResult {
   partialDowngrade: string[];
   /** Members whose downgrade() is a no-op (`pass`) while their upgrade() does something: carried as such. */
   noOpDowngrades: string[];
+  /** Imports of the project's own code in the members (carried, so the squash runs today's code). */
+  projectImports: { revision: string; path: string; module: string; line: number }[];
   renames: RenameRecord[];
   droppedHelpers: { revision: string; names: string[] }[];
   /** Hooks that formatted the file. */

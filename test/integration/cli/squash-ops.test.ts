@@ -54,4 +54,24 @@ describe('CLI squash: hooks and rejected files', function () {
     assert.match(r.stderr, new RegExp(`> +${saved[2]} \\|     \\)`));
     assert.deepEqual(fs.readdirSync(path.join(dir, 'migrations', 'versions')).sort(), before, 'nothing written');
   });
+
+  it('check warns about revisions importing project code, with the module and line', () => {
+    const dir = copyOf('linear');
+    fs.mkdirSync(path.join(dir, 'app', 'db'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'app', '__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'app', 'db', 'views.py'), 'genes_current = "SELECT 1"\n');
+    const versions = path.join(dir, 'migrations', 'versions');
+    const file = fs.readdirSync(versions).find((f) => f.endsWith('.py'))!;
+    const text = fs.readFileSync(path.join(versions, file), 'utf8');
+    fs.writeFileSync(path.join(versions, file), text.replace('import sqlalchemy as sa\n', 'import sqlalchemy as sa\nfrom app.db.views import genes_current\n'));
+    const line = text.split('\n').indexOf('import sqlalchemy as sa') + 2;
+    const r = runCliJson(['check', dir], { env });
+    assert.equal(r.status, 0, 'a warning, not an error');
+    const found = r.json.projects[0].problems.filter((p: { code: string }) => p.code === 'imports-project-code');
+    assert.equal(found.length, 1, JSON.stringify(r.json));
+    assert.equal(found[0].severity, 'warning');
+    assert.equal(found[0].line, line);
+    assert.equal(found[0].path, `migrations/versions/${file}`);
+    assert.match(found[0].message, /app\.db\.views.*snapshot strategy/);
+  });
 });

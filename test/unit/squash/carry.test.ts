@@ -1,14 +1,18 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseMigration } from '../../../src/core/parse';
-import { planSquash, renderSquash } from '../../../src/core/squash';
+import { planSquash, prepareSquash, renderSquash } from '../../../src/core/squash';
+import { describeSql } from '../../../src/core/squash/sqlSummary';
 import { writeProject, type RevisionSpec } from './project';
 import { loadFixture, PYTHON } from './support';
 
 const date = new Date(2024, 4, 1, 12, 0, 0);
 
-async function squash(revisions: RevisionSpec[]) {
+async function squash(revisions: RevisionSpec[], prepare?: (dir: string) => void) {
   const { dir, cleanup } = writeProject(revisions);
   try {
+    prepare?.(dir);
     const l = await loadFixture(dir);
     const plan = planSquash({ map: l.map, files: l.files, from: 'base', to: 'head', options: { createDate: date } });
     const r = await renderSquash({ plan, files: l.files, project: l.project, python: PYTHON });
@@ -85,5 +89,63 @@ describe('squash: carrying module-level code', () => {
     ]);
     assert.deepEqual(r.partialDowngrade, ['e1', 'e2']);
     assert.match(fnText(r.text, 'downgrade'), /e2 has no downgrade\(\); e1 raises NotImplementedError in its downgrade\(\)/);
+  });
+
+  it('imports of project code are listed with module and line, with the snapshot strategy named for a range from base', async () => {
+    const r = await squash(
+      [
+        { revision: 'f1', down: [], upgrade: "    op.create_table('genes', sa.Column('id', sa.Integer()))", downgrade: "    op.drop_table('genes')" },
+        { revision: 'f2', down: ['f1'], imports: 'from app.db.views import genes_current\nfrom typing import Any', upgrade: '    op.execute(genes_current)', downgrade: "    op.execute('DROP VIEW genes_current')" },
+        { revision: 'f3', down: ['f2'], upgrade: '    from app.db import functions\n    op.execute(functions.SQL)', downgrade: '    pass' },
+      ],
+      (dir) => {
+        fs.mkdirSync(path.join(dir, 'app', 'db'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'app', 'db', 'views.py'), "genes_current = 'CREATE VIEW genes_current AS SELECT * FROM genes'\n");
+        fs.writeFileSync(path.join(dir, 'app', 'db', 'functions.py'), "SQL = 'SELECT 1'\n");
+      },
+    );
+    assert.deepEqual(
+      r.projectImports.map((i) => [i.revision, i.module]),
+      [['f2', 'app.db.views'], ['f3', 'app.db']],
+    );
+    const f2 = r.projectImports[0];
+    assert.equal(fs.existsSync(f2.path) ? '' : 'gone', 'gone', 'the project was removed after the test');
+    assert.ok(f2.line > 5);
+    assert.match(r.warnings.join('\n'), /2 revision\(s\) import project code \(app\.db\.views, app\.db\).*snapshot strategy/);
+    assert.match(parseMigration(r.text).docstring!.text, /Imports of project code \(the squash runs that code as it is today\):\n- f2: app\.db\.views\n- f3: app\.db\n/);
+  });
+
+  it('no warning for a dropped unused library import whose name another member binds', async () => {
+    const r = await squash([
+      { revision: 'g1', down: [], imports: 'from collections.abc import Sequence as Seq', upgrade: "    op.create_table('t', sa.Column('id', sa.Integer()))\n    print(Seq)", downgrade: "    op.drop_table('t')" },
+      { revision: 'g2', down: ['g1'], imports: 'from typing import Sequence as Seq', upgrade: "    op.add_column('t', sa.Column('x', sa.Integer()))", downgrade: "    op.drop_column('t', 'x')" },
+    ]);
+    assert.doesNotMatch(r.warnings.join('\n'), /unused import/);
+  });
+
+  it("data operations say what their SQL does, from PostgreSQL's parser", async () => {
+    const r = await squash([
+      { revision: 'h1', down: [], upgrade: "    op.create_table('phenopackets', sa.Column('id', sa.Integer()), sa.Column('v', sa.Text()))", downgrade: "    op.drop_table('phenopackets')" },
+      { revision: 'h2', down: ['h1'], upgrade: '    op.execute(\n        \"\"\"\n        UPDATE phenopackets SET v = \'x\'\n        WHERE id > 0\n        \"\"\"\n    )\n    op.get_bind().execute(sa.text("INSERT INTO phenopackets (id) VALUES (1)"))', downgrade: "    op.execute('DELETE FROM phenopackets')" },
+    ]);
+    const doc = parseMigration(r.text).docstring!.text;
+    assert.match(doc, /Data operations carried:\n- h2: UPDATE phenopackets \[raw-sql-dml\]\n- h2: INSERT INTO phenopackets \[data\]/);
+    assert.doesNotMatch(doc, /op\.execute\(/);
+  });
+});
+
+describe('describeSql', () => {
+  before(async () => {
+    await (await import('../../../src/core/squash/classify')).prepareClassifier();
+  });
+  it('names statement kinds and tables', () => {
+    assert.equal(describeSql('UPDATE public.phenopackets SET x = 1'), 'UPDATE public.phenopackets');
+    assert.equal(describeSql('INSERT INTO hpo_terms_lookup VALUES (1); INSERT INTO hpo_terms_lookup VALUES (2)'), 'INSERT INTO hpo_terms_lookup');
+    assert.equal(describeSql('DELETE FROM a; REFRESH MATERIALIZED VIEW mv'), 'DELETE FROM a; REFRESH MATERIALIZED VIEW mv');
+    assert.equal(describeSql("SELECT setval('s', 1)"), 'SELECT setval()');
+    assert.equal(describeSql('CREATE OR REPLACE VIEW v AS SELECT 1'), 'CREATE OR REPLACE VIEW v');
+    assert.equal(describeSql('DROP VIEW IF EXISTS v'), 'DROP VIEW v');
+    assert.equal(describeSql("CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql"), 'CREATE FUNCTION');
+    assert.equal(describeSql('not sql at all'), undefined);
   });
 });

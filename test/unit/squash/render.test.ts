@@ -68,7 +68,8 @@ describe('squash render (op-merge)', () => {
     assert.ok(data.some((c) => c.revision === '6ca220c696eb' && c.kind === 'raw-sql-dml'));
     const doc = parseMigration(r.text).docstring!.text;
     assert.ok(doc.includes('Data operations carried:'), doc);
-    assert.ok(doc.includes('dbc0a04b7c02: op.bulk_insert('), doc);
+    assert.ok(doc.includes('dbc0a04b7c02: bulk_insert(countries) [data]'), doc);
+    assert.ok(doc.includes('6ca220c696eb: UPDATE countries [raw-sql-dml]'), doc);
     // Offline-mode branches and the ORM session survive, with `context` and `orm` imported.
     assert.ok(r.text.includes('if context.is_offline_mode():'));
     assert.ok(r.text.includes('from alembic import context'));
