@@ -30,6 +30,8 @@ Usage:
   alembic-squash diff   [PATH] REV_A REV_B [--provider …]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
+Every command takes --name NAME (-n) to pick an ini section, as Alembic's -n does; without it, an ini
+with several Alembic sections is listed as one project per section.
 Exit codes: 0 ok, 1 problems or differences found, 2 usage or configuration error, 3 environment error.
 Run "alembic-squash COMMAND --help" for a command's options.`;
 
@@ -112,6 +114,25 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** `--name NAME` / `-n NAME` / `--name=NAME`, taken by every command (Alembic's `-n`). */
+function takeName(args: string[]): { name?: string; args: string[] } {
+  const out: string[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a === '--name' || a === '-n') {
+      name = args[++i];
+      if (name === undefined || name.startsWith('-')) throw new UsageError(`${a} needs an ini section name`);
+    } else if (a.startsWith('--name=')) name = a.slice('--name='.length);
+    else out.push(a);
+  }
+  return { name, args: out };
+}
+
 function onePath(positionals: string[]): string {
   if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got: ${positionals.join(' ')}`);
   return positionals[0] ?? '.';
@@ -137,7 +158,9 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
       o.out(`${command.usage}\n\n${command.summary}`);
       return ExitCode.ok;
     }
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const { name: section, args } = takeName(rest);
+    (require('./projects') as typeof import('./projects')).selectProjectName(section);
+    const { values, positionals } = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
     return await command.run(values, positionals, o);
   } catch (error) {
     return reportError(error, command, o);
@@ -184,6 +207,13 @@ function reportError(error: unknown, command: Command, o: Output): number {
 }
 
 if (require.main === module) {
+  // `alembic-squash graph | head`: the reader went away; stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
