@@ -27,7 +27,8 @@ describe('CLI squash: hooks and rejected files', function () {
     const dir = copyOf('linear');
     const marker = path.join(dir, 'hook-ran');
     // An exec-style hook Alembic 1.8 cannot run would fail; a dry run must not even try.
-    fs.appendFileSync(path.join(dir, 'alembic.ini'), `\n[post_write_hooks]\nhooks = touch\ntouch.type = console_scripts\ntouch.entrypoint = not-installed\n`);
+    const ini = path.join(dir, 'alembic.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace('[post_write_hooks]\n', '[post_write_hooks]\nhooks = touch\ntouch.type = console_scripts\ntouch.entrypoint = not-installed\n'));
     const r = runCli(['squash', dir, '--from', 'base', '--to', 'head', '--dry-run'], { env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /post_write_hooks not run \(--dry-run writes nothing\)/);

@@ -103,7 +103,8 @@ describe('post_write_hooks that cannot run: a warning naming the hook, the file 
 
   function withHooks(dir: string, section: string): void {
     const ini = path.join(dir, 'alembic.ini');
-    fs.writeFileSync(ini, `${fs.readFileSync(ini, 'utf8')}\n[post_write_hooks]\n${section}`);
+    const text = fs.readFileSync(ini, 'utf8');
+    fs.writeFileSync(ini, text.includes('[post_write_hooks]\n') ? text.replace('[post_write_hooks]\n', `[post_write_hooks]\n${section}`) : `${text}\n[post_write_hooks]\n${section}`);
   }
 
   it('an exec hook (unknown to Alembic 1.8), a missing entry point, and a working hook after them', async () => {
