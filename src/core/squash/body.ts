@@ -66,8 +66,9 @@ export function docstringAsComment(body: string): string {
   const top = parsePython(body).topNode;
   let first = top.firstChild;
   while (first && first.name === 'Comment') first = first.nextSibling;
+  if (!first || !isDocstring(first)) return first ? body : `${body.replace(/\s+$/, '')}${body.trim() ? '\n' : ''}pass`;
   let out = body;
-  if (first && isDocstring(first)) {
+  {
     const value = stringValue(first.firstChild!, body);
     if (value !== undefined) {
       const lines = value.split('\n').map((l) => l.trim());

@@ -36,6 +36,32 @@ export function isProjectModule(module: string, level: number, roots: readonly s
   return roots.some((root) => isDir(path.join(root, top)) || isFile(path.join(root, `${top}.py`)));
 }
 
+const rootListings = new Map<string, { at: number; names: string[] }>();
+
+/** Package and module names in the roots (listed once a second at most: a long render asks often). */
+function rootNames(roots: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const root of roots) {
+    let cached = rootListings.get(root);
+    if (!cached || Date.now() - cached.at > 1000) {
+      let names: string[] = [];
+      try {
+        names = fs
+          .readdirSync(root, { withFileTypes: true })
+          .filter((e) => e.isDirectory() || e.name.endsWith('.py'))
+          .map((e) => e.name.replace(/\.py$/, ''))
+          .filter((n) => n && !STDLIB_MODULES.has(n) && n !== 'alembic' && n !== 'sqlalchemy' && !n.startsWith('.'));
+      } catch {
+        // An unreadable root holds nothing Python can import either.
+      }
+      cached = { at: Date.now(), names };
+      rootListings.set(root, cached);
+    }
+    out.push(...cached.names);
+  }
+  return out;
+}
+
 function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -58,6 +84,8 @@ function isFile(p: string): boolean {
  */
 export function projectCodeImports(text: string, roots: readonly string[], functionRanges: { start: number; end: number }[] = []): ProjectCodeImport[] {
   const out: ProjectCodeImport[] = [];
+  // Parse only files that can hold such an import: a relative one, or a name found in a root.
+  if (!text.includes('from .') && !rootNames(roots).some((n) => text.includes(n))) return out;
   for (const imp of importsAnywhere(text)) {
     if (!isProjectModule(imp.module, imp.level, roots)) continue;
     const module = `${'.'.repeat(imp.level)}${imp.module}`;
