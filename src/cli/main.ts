@@ -22,7 +22,7 @@ Usage:
   alembic-squash check  [PATH] [--json]
   alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID]
                         [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment]
-                        [--database-url URL] [--no-hooks] [--dry-run] [--json]
+                        [--database-url URL] [--no-hooks] [--no-optimize] [--dry-run] [--json]
   alembic-squash squash [PATH] --undo
   alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR)
                         [--provider auto|docker|local|pglite|url] [--database-url URL] [--python CMD] [--json]
@@ -64,10 +64,10 @@ const commands: Record<string, Command> = {
       '--dry-run prints the plan, the new file and a diff of every edit; --undo restores the files of the last squash;\n' +
       '--database-url reads that database\'s alembic_version (read-only) and says what it needs',
     usage:
-      'alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--database-url URL] [--no-hooks] [--dry-run] [--json] | --undo',
+      'alembic-squash squash [PATH] --from REV --to REV [--strategy ops] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--database-url URL] [--no-hooks] [--no-optimize] [--dry-run] [--json] | --undo',
     options: {
       json, from: str, to: str, strategy: str, 'revision-id': str, message: { type: 'string', short: 'm' }, 'dry-run': { type: 'boolean' },
-      archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' }, 'no-hooks': { type: 'boolean' },
+      archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' }, 'no-hooks': { type: 'boolean' }, 'no-optimize': { type: 'boolean' },
     },
     run: (v, p, o) =>
       load.squash().squashCommand(
@@ -75,7 +75,7 @@ const commands: Record<string, Command> = {
           path: onePath(p), from: v.from as string, to: v.to as string, strategy: v.strategy as string, revisionId: v['revision-id'] as string,
           message: v.message as string, dryRun: !!v['dry-run'], json: !!v.json, archive: v.archive as string,
           partialDowngrade: v['partial-downgrade'] as string, python: v.python as string, databaseUrl: v['database-url'] as string, undo: !!v.undo,
-          noHooks: !!v['no-hooks'],
+          noHooks: !!v['no-hooks'], noOptimize: !!v['no-optimize'],
         },
         o,
       ),

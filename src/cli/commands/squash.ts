@@ -37,6 +37,8 @@ export interface SquashArgs {
   undo: boolean;
   /** --no-hooks: leave the project's post_write_hooks out. */
   noHooks?: boolean;
+  /** --no-optimize: keep every statement as the chain ran it. */
+  noOptimize?: boolean;
 }
 
 /** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
@@ -69,6 +71,7 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     message: args.message,
     archiveDir: args.archive ? path.resolve(args.archive) : undefined,
     partialDowngrade: args.partialDowngrade as SquashOptions['partialDowngrade'],
+    optimize: !args.noOptimize,
   };
   o.progress(`planning the squash of ${args.from}..${args.to}…`);
   // A dry run writes nothing, so nothing is formatted either.
@@ -159,6 +162,7 @@ function squashJson(root: string, p: PreparedSquash, stamp: ReturnType<typeof st
     partialDowngrade: p.render.partialDowngrade,
     noOpDowngrades: p.render.noOpDowngrades,
     projectImports: p.render.projectImports.map((i) => ({ ...i, path: rel(i.path) })),
+    optimizations: p.render.optimizations,
     renames: p.render.renames,
     droppedHelpers: p.render.droppedHelpers,
     hooksRun: p.render.hooksRun,
@@ -212,6 +216,10 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
     o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} cannot be downgraded (${plan.options.partialDowngrade === 'raise' ? "the squash's downgrade() raises NotImplementedError" : 'marked with a comment'})`));
   }
   if (render.noOpDowngrades.length) o.out(paint(o, 'gray', `No-op downgrades carried as written (pass): ${render.noOpDowngrades.join(', ')}`));
+  if (render.optimizations.length) {
+    o.out(paint(o, 'cyan', `Optimized: removed ${render.optimizations.length} statement(s) from upgrade() (--no-optimize keeps them):`));
+    for (const x of render.optimizations) o.out(`  ${x.rule}  ${x.object}  ${paint(o, 'gray', `${x.revision}: ${x.statement}`)}`);
+  }
   for (const r of render.renames) o.out(paint(o, 'gray', `renamed ${r.what} ${r.from} → ${r.to} (from ${r.revision}) to avoid a clash`));
   if (render.hooksSkipped) o.out(paint(o, 'gray', `post_write_hooks not run (${render.hooksSkipped})`));
   else if (render.hooksRun.length) o.out(paint(o, 'gray', `post_write_hooks run: ${render.hooksRun.join(', ')}`));

@@ -27,6 +27,7 @@ export function renderDocstring(
   classification: ClassifiedStatement[],
   partialReason: string,
   projectImports: { revision: string; module: string }[] = [],
+  optimized: { rule: string; object: string }[] = [],
 ): string {
   const lines = [plan.message.split('\n')[0], '', `Squashes ${plan.members.length} revisions:`];
   for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
@@ -46,6 +47,11 @@ export function renderDocstring(
   if (projectImports.length) {
     lines.push('', "Imports of project code (the squash runs that code as it is today):");
     for (const i of projectImports) lines.push(`- ${i.revision}: ${i.module}`);
+  }
+  if (optimized.length) {
+    const byRule = new Map<string, number>();
+    for (const o of optimized) byRule.set(o.rule, (byRule.get(o.rule) ?? 0) + 1);
+    lines.push('', `Optimized: removed ${optimized.length} statement(s) from upgrade() (${[...byRule].map(([r, n]) => `${r} ×${n}`).join(', ')}).`);
   }
   if (partialReason) lines.push('', `Downgrade is partial: ${partialReason}.`);
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);

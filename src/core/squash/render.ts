@@ -10,6 +10,7 @@ import { classifyBody, prepareClassifier } from './classify';
 import { RenderFailedError } from './errors';
 import { renderDocstring } from './docstring';
 import type { SourceFile } from './plan';
+import { optimizeUpgrade, type Optimization } from './optimize';
 import { isProjectModule, projectCodeImports, projectRoots } from './projectCode';
 import { compileCheck, runPostWriteHooks } from './python';
 import {
@@ -84,6 +85,15 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     return `${header(revision, message)}\n${note ? `# ${note}\n` : ''}${text}`;
   };
 
+  let optimizations: Optimization[] = [];
+  if (plan.options.optimize !== false) {
+    const optimized = optimizeUpgrade(plan.members.map((m) => ({ revision: m.revision, body: carried.bodies.get(m.revision)?.upgrade ?? '' })));
+    optimizations = optimized.removed;
+    for (const m of plan.members) {
+      const bodies = carried.bodies.get(m.revision);
+      if (bodies?.upgrade !== undefined) bodies.upgrade = optimized.bodies.get(m.revision);
+    }
+  }
   const upgradeBlocks = plan.members.map((m) => block(m.revision, m.message, carried.bodies.get(m.revision)?.upgrade, 'upgrade'));
   const missing = new Map<string, MissingDowngrade>();
   const noOp: string[] = [];
@@ -121,7 +131,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   }
 
   const createDate = plan.options.createDate ?? new Date();
-  const message = renderDocstring(plan, classification, reason, projectImports);
+  const message = renderDocstring(plan, classification, reason, projectImports, optimizations);
   const upIndent = templateIndent(templateText, 'upgrades');
   const downIndent = templateIndent(templateText, 'downgrades');
   const importsText = [carried.importLines.join('\n'), ...carried.helpers].filter(Boolean).join('\n\n\n');
@@ -182,6 +192,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     partialDowngrade: partial,
     noOpDowngrades: noOp,
     projectImports,
+    optimizations,
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,

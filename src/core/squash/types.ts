@@ -14,6 +14,8 @@ export interface SquashOptions {
   archiveDir?: string;
   /** Create Date of the new revision (tests pin it); defaults to now. */
   createDate?: Date;
+  /** false: no optimizer rules (`--no-optimize`). Default true. */
+  optimize?: boolean;
 }
 
 /** One revision that the squash replaces. */
@@ -111,6 +113,8 @@ export interface RenderResult {
   partialDowngrade: string[];
   /** Members whose downgrade() is a no-op (`pass`) while their upgrade() does something: carried as such. */
   noOpDowngrades: string[];
+  /** Statements the optimizer removed from upgrade(), each with its rule. */
+  optimizations: import('./optimize').Optimization[];
   /** Imports of the project's own code in the members (carried, so the squash runs today's code). */
   projectImports: { revision: string; path: string; module: string; line: number }[];
   renames: RenameRecord[];
