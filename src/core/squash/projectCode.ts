@@ -18,10 +18,11 @@ export interface ProjectCodeImport {
 
 /**
  * Where Python finds the project's own packages when Alembic runs: the folder of the config (Alembic
- * is run from there) and `prepend_sys_path`.
+ * is run from there), `prepend_sys_path`, and the folder above the config (Flask-Migrate keeps
+ * alembic.ini in `migrations/` and runs from the project's root).
  */
 export function projectRoots(project: Pick<ProjectConfig, 'here' | 'prependSysPath'>): string[] {
-  return [...new Set([project.here, ...project.prependSysPath])];
+  return [...new Set([project.here, ...project.prependSysPath, path.dirname(project.here)])];
 }
 
 /**
