@@ -7,8 +7,8 @@ export const OPTIMIZABLE = [
   },
   {
     revision: 'o2',
-    upgrade: 'op.execute("CREATE VIEW v AS SELECT id FROM t")\nop.execute("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$")',
-    downgrade: 'op.execute("DROP FUNCTION f()")\nop.execute("DROP VIEW v")',
+    upgrade: '"""Add extra and a view."""\nop.add_column(\'t\', sa.Column(\'extra\', sa.Integer(), nullable=True))\nop.execute("CREATE VIEW v AS SELECT id FROM t")\nop.execute("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$")',
+    downgrade: 'op.execute("DROP FUNCTION f()")\nop.execute("DROP VIEW v")\nop.drop_column(\'t\', \'extra\')',
   },
   {
     revision: 'o3',

@@ -14,8 +14,10 @@ import { parsePython, stringValue } from '../parse';
  *   removed (tables, indexes, views, materialized views, functions).
  * - `replaced-again`: a view or function created (or replaced) and later replaced with
  *   CREATE OR REPLACE, nothing between touching it → the earlier definition removed.
+ * - `folded-into-create-table`: `op.add_column` of a plain `sa.Column` right after the
+ *   `op.create_table` of its table (nothing else between) → the column joins the create_table.
  */
-export type OptimizationRule = 'create-then-drop' | 'replaced-again';
+export type OptimizationRule = 'create-then-drop' | 'replaced-again' | 'folded-into-create-table';
 
 export interface Optimization {
   rule: OptimizationRule;
@@ -45,6 +47,10 @@ interface Statement {
   effect?: Effect;
   /** A statement the optimizer cannot see through. */
   barrier: boolean;
+  /** `op.create_table('t', …)`: where another column can go (after its last positional argument). */
+  table?: { name: string; insertAt: number };
+  /** `op.add_column('t', sa.Column(…))` with nothing else: the column's text. */
+  addColumn?: { table: string; column: string };
 }
 
 /** First positional argument of a call, when it is a string literal. */
@@ -131,7 +137,21 @@ const SCHEMA_CALLS = new Set([
 ]);
 
 /** What a top-level statement does, or a barrier. */
-function analyse(node: SyntaxNode, text: string): { effect?: Effect; barrier: boolean } {
+type Analysis = Pick<Statement, 'effect' | 'barrier' | 'table' | 'addColumn'>;
+
+/** Positional arguments of a call, or undefined when it has keyword or starred arguments. */
+function positionalArgs(call: SyntaxNode): SyntaxNode[] | undefined {
+  const out: SyntaxNode[] = [];
+  const args = call.getChild('ArgList');
+  for (let c = args?.firstChild; c; c = c.nextSibling) {
+    if (c.name === '(' || c.name === ',' || c.name === ')' || c.name === 'Comment') continue;
+    if (c.name === 'AssignOp' || c.name === '*' || c.name === '**') return undefined;
+    out.push(c);
+  }
+  return out;
+}
+
+function analyse(node: SyntaxNode, text: string): Analysis {
   if (node.name === 'PassStatement') return { barrier: false };
   if (node.name !== 'ExpressionStatement') return { barrier: true };
   const call = node.firstChild;
@@ -162,7 +182,27 @@ function analyse(node: SyntaxNode, text: string): { effect?: Effect; barrier: bo
   if (method === 'create_table' || method === 'drop_table') {
     const name = stringArg(call, text);
     if (!name || hasKeywordArgs(call) && method === 'drop_table') return { barrier: false };
-    return { effect: { action: method === 'create_table' ? 'create' : 'drop', kind: 'table', key: `table ${name}`, name }, barrier: false };
+    const result: Analysis = { effect: { action: method === 'create_table' ? 'create' : 'drop', kind: 'table', key: `table ${name}`, name }, barrier: false };
+    if (method === 'create_table') {
+      // Columns go after the last positional argument (keyword arguments such as schema= stay last).
+      const args = call.getChild('ArgList');
+      let last: SyntaxNode | undefined;
+      for (let c = args?.firstChild; c; c = c.nextSibling) {
+        if (c.name === 'AssignOp' || c.name === '*' || c.name === '**') break;
+        if (c.name !== '(' && c.name !== ',' && c.name !== ')' && c.name !== 'Comment' && c.nextSibling?.name !== 'AssignOp') last = c;
+      }
+      if (last && !hasKeywordArgs(call)) result.table = { name, insertAt: last.to };
+    }
+    return result;
+  }
+  if (method === 'add_column') {
+    const args = positionalArgs(call);
+    const table = stringArg(call, text);
+    const column = args?.length === 2 && args[1].name === 'CallExpression' ? text.slice(args[1].from, args[1].to) : undefined;
+    // A column Alembic's add_column would treat differently from create_table (an index or unique
+    // flag, a comment, an Identity or a sequence) stays where it is.
+    const plain = column !== undefined && /^sa\.Column\(/.test(column) && !['index=', 'unique=', 'comment=', 'Identity', 'Sequence', 'Computed', 'autoincrement'].some((k) => column.includes(k));
+    return { barrier: false, ...(table && plain ? { addColumn: { table, column } } : {}) };
   }
   if (method === 'create_index' || method === 'drop_index') {
     const name = stringArg(call, text);
@@ -193,8 +233,8 @@ export function optimizeUpgrade(blocks: { revision: string; body: string }[]): {
     const top = parsePython(b.body).topNode;
     for (let s = top.firstChild; s; s = s.nextSibling) {
       if (s.name === 'Comment') continue;
-      const { effect, barrier } = analyse(s, b.body);
-      statements.push({ revision: b.revision, from: s.from, to: s.to, text: b.body.slice(s.from, s.to), effect, barrier });
+      const analysis = analyse(s, b.body);
+      statements.push({ revision: b.revision, from: s.from, to: s.to, text: b.body.slice(s.from, s.to), ...analysis });
     }
   }
   const removed = new Map<Statement, Optimization>();
@@ -228,16 +268,48 @@ export function optimizeUpgrade(blocks: { revision: string; body: string }[]): {
       break;
     }
   }
+  // Rule 2, only where nothing at all runs between: add_column right after the create_table of its
+  // table (or after columns already folded into it) becomes a column of that create_table.
+  const folded = new Map<Statement, string[]>();
+  for (let i = 0; i < statements.length; i++) {
+    const a = statements[i];
+    if (!a.table || removed.has(a)) continue;
+    for (let j = i + 1; j < statements.length; j++) {
+      const b = statements[j];
+      if (removed.has(b) || isInert(b)) continue;
+      if (b.addColumn?.table !== a.table.name) break;
+      folded.set(a, [...(folded.get(a) ?? []), b.addColumn.column]);
+      removed.set(b, { rule: 'folded-into-create-table', revision: b.revision, statement: b.text.trim().split('\n', 1)[0], object: `table ${a.table.name}` });
+    }
+  }
+
   const bodies = new Map<string, string>();
   for (const b of blocks) {
     let body = b.body;
-    const mine = statements.filter((s) => s.revision === b.revision && removed.has(s)).sort((x, y) => y.from - x.from);
-    for (const s of mine) {
-      const why = removed.get(s)!.rule === 'create-then-drop' ? 'created and dropped again within this squash' : 'replaced again later in this squash';
-      const end = body[s.to - 1] === '\n' ? s.to - 1 : s.to;
-      body = `${body.slice(0, s.from)}# optimized away (${why}): ${s.text.trim().split('\n', 1)[0]}${body.slice(end)}`;
+    const edits: { at: number; end: number; text: string }[] = [];
+    for (const [s, columns] of folded) {
+      if (s.revision !== b.revision || !s.table) continue;
+      const indent = ' '.repeat(Math.max(0, s.text.split('\n').slice(-1)[0].search(/\S/))) || '';
+      const multiline = s.text.includes('\n');
+      const add = columns.map((c) => (multiline ? `,\n${indent}    ${c}` : `, ${c}`)).join('');
+      edits.push({ at: s.table.insertAt, end: s.table.insertAt, text: add });
     }
+    const mine = statements.filter((s) => s.revision === b.revision && removed.has(s));
+    for (const s of mine) {
+      const rule = removed.get(s)!.rule;
+      const why =
+        rule === 'create-then-drop' ? 'created and dropped again within this squash' : rule === 'replaced-again' ? 'replaced again later in this squash' : 'its column is part of the create_table above';
+      const end = body[s.to - 1] === '\n' ? s.to - 1 : s.to;
+      edits.push({ at: s.from, end, text: `# optimized away (${why}): ${s.text.trim().split('\n', 1)[0]}` });
+    }
+    for (const e of edits.sort((x, y) => y.at - x.at)) body = body.slice(0, e.at) + e.text + body.slice(e.end);
     bodies.set(b.revision, body);
   }
   return { bodies, removed: statements.filter((s) => removed.has(s)).map((s) => removed.get(s)!) };
+}
+
+/** `pass` or a docstring: nothing runs. */
+function isInert(s: Statement): boolean {
+  const t = s.text.trim();
+  return t === 'pass' || (!s.barrier && !s.effect && !s.table && !s.addColumn && (t.startsWith('"') || t.startsWith("'")));
 }
