@@ -23,7 +23,7 @@ Usage:
   alembic-squash check  [PATH] [--json]
   alembic-squash squash [PATH] --from REV --to REV [--strategy auto|ops|snapshot] [--revision-id tip|new|ID]
                         [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment]
-                        [--database-url URL] [--dry-run] [--json]
+                        [--database-url URL] [--no-hooks] [--no-optimize] [--dry-run] [--json]
   alembic-squash squash [PATH] --undo
   alembic-squash verify [PATH] (--from REV --to REV | --against-ref GITREF | --candidate DIR)
                         [--provider auto|docker|local|pglite|url] [--database-url URL] [--python CMD] [--json]
@@ -32,6 +32,8 @@ Usage:
   alembic-squash databases [PATH] --database-url URL [--json]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
+Every command takes --name NAME (-n) to pick an ini section, as Alembic's -n does; without it, an ini
+with several Alembic sections is listed as one project per section.
 Exit codes: 0 ok, 1 problems or differences found, 2 usage or configuration error, 3 environment error.
 Run "alembic-squash COMMAND --help" for a command's options.`;
 
@@ -64,10 +66,10 @@ const commands: Record<string, Command> = {
       '--dry-run prints the plan, the new file and a diff of every edit; --undo restores the files of the last squash;\n' +
       '--database-url reads that database\'s alembic_version (read-only) and says what it needs',
     usage:
-      'alembic-squash squash [PATH] --from REV --to REV [--strategy auto|ops|snapshot] [--snapshot-format python|sql] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--provider auto|docker|local|pglite|url] [--docker-image IMG] [--pg-bin DIR] [--url-env NAME]… [--database-url URL] [--dry-run] [--json] | --undo',
+      'alembic-squash squash [PATH] --from REV --to REV [--strategy auto|ops|snapshot] [--snapshot-format python|sql] [--revision-id tip|new|ID] [-m MESSAGE] [--archive DIR] [--partial-downgrade raise|comment] [--python CMD] [--provider auto|docker|local|pglite|url] [--docker-image IMG] [--pg-bin DIR] [--url-env NAME]… [--database-url URL] [--no-hooks] [--no-optimize] [--dry-run] [--json] | --undo',
     options: {
       json, from: str, to: str, strategy: str, 'snapshot-format': str, provider: str, 'docker-image': str, 'pg-bin': str, 'url-env': { type: 'string', multiple: true }, 'revision-id': str, message: { type: 'string', short: 'm' }, 'dry-run': { type: 'boolean' },
-      archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' },
+      archive: str, 'partial-downgrade': str, python: str, 'database-url': str, undo: { type: 'boolean' }, 'no-hooks': { type: 'boolean' }, 'no-optimize': { type: 'boolean' },
     },
     run: (v, p, o) =>
       load.squash().squashCommand(
@@ -77,6 +79,7 @@ const commands: Record<string, Command> = {
           partialDowngrade: v['partial-downgrade'] as string, python: v.python as string, databaseUrl: v['database-url'] as string, undo: !!v.undo,
           snapshotFormat: v['snapshot-format'] as string,
           providerValues: { provider: v.provider, 'docker-image': v['docker-image'], 'pg-bin': v['pg-bin'], 'url-env': v['url-env'] },
+          noHooks: !!v['no-hooks'], noOptimize: !!v['no-optimize'],
         },
         o,
       ),
@@ -123,6 +126,25 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** `--name NAME` / `-n NAME` / `--name=NAME`, taken by every command (Alembic's `-n`). */
+function takeName(args: string[]): { name?: string; args: string[] } {
+  const out: string[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a === '--name' || a === '-n') {
+      name = args[++i];
+      if (name === undefined || name.startsWith('-')) throw new UsageError(`${a} needs an ini section name`);
+    } else if (a.startsWith('--name=')) name = a.slice('--name='.length);
+    else out.push(a);
+  }
+  return { name, args: out };
+}
+
 function onePath(positionals: string[]): string {
   if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got: ${positionals.join(' ')}`);
   return positionals[0] ?? '.';
@@ -148,8 +170,10 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
       o.out(`${command.usage}\n\n${command.summary}`);
       return ExitCode.ok;
     }
+    const { name: section, args: named } = takeName(rest);
+    (require('./projects') as typeof import('./projects')).selectProjectName(section);
     // `--models` takes an optional value (`--models=strict`), which parseArgs has no notion of.
-    const args = name === 'verify' ? rest.map((a) => (a === '--models' ? '--models=on' : a)) : rest;
+    const args = name === 'verify' ? named.map((a) => (a === '--models' ? '--models=on' : a)) : named;
     const { values, positionals } = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
     return await command.run(values, positionals, o);
   } catch (error) {
@@ -246,6 +270,13 @@ function describeError(error: unknown, command: Command): DescribedError {
 }
 
 if (require.main === module) {
+  // `alembic-squash graph | head`: the reader went away; stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

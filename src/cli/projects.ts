@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findProjects, loadProject, type ProjectConfig } from '../core/project';
+import { findProjects, loadProjects, type ProjectConfig } from '../core/project';
+import { UsageError } from './errors';
 import { HeaderCache, ScriptDirectory, type LoadOptions } from '../core/scripts';
 
 /**
@@ -13,10 +14,22 @@ export async function projectsFor(input: string): Promise<{ root: string; projec
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const root = isDir ? abs : path.dirname(abs);
   if (isDir && !hasConfig(abs)) {
-    const found = await findProjects(abs);
+    const found = (await findProjects(abs)).filter((p) => selectedName === undefined || p.section === selectedName);
     if (found.length) return { root, projects: found };
+    if (selectedName !== undefined) throw new UsageError(`no Alembic section [${selectedName}] in the projects under ${input}`);
   }
-  return { root, projects: [loadProject(abs, { root })] };
+  const projects = loadProjects(abs, { root, ...(selectedName !== undefined ? { section: selectedName } : {}) });
+  if (selectedName !== undefined && projects[0]?.section !== selectedName) {
+    throw new UsageError(`${input} has no Alembic section [${selectedName}] (--name picks an ini section, as Alembic's -n does)`);
+  }
+  return { root, projects };
+}
+
+let selectedName: string | undefined;
+
+/** `--name NAME` (Alembic's `-n`): the ini section every command works on. */
+export function selectProjectName(name: string | undefined): void {
+  selectedName = name;
 }
 
 function hasConfig(folder: string): boolean {
@@ -28,6 +41,8 @@ export async function singleProject(input: string): Promise<{ root: string; proj
   const { root, projects } = await projectsFor(input);
   if (projects.length > 1) {
     const names = projects.map((p) => `  ${p.configPath ? path.relative(process.cwd(), p.configPath) || p.configPath : p.here}`).join('\n');
+    const sections = projects.filter((p) => p.section && p.configPath === projects[0]!.configPath).length === projects.length;
+    if (sections) throw new UsageError(`${input} has ${projects.length} Alembic sections (${projects.map((p) => p.section).join(', ')}); pick one with --name NAME, as with Alembic's -n`);
     throw new Error(`${input} holds ${projects.length} Alembic projects; name one of them:\n${names}`);
   }
   return { root, project: projects[0]! };

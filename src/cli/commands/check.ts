@@ -1,8 +1,35 @@
 import type { Problem } from '../../core/common/problem';
+import type { ProjectConfig } from '../../core/project';
+import type { LocatedProblem, ScriptDirectory } from '../../core/scripts';
+import { projectCodeImports, projectRoots } from '../../core/squash/projectCode';
 import { ExitCode } from '../errors';
 import { paint, type Output, type Style } from '../output';
 import { loadScripts, projectsFor, relativeTo } from '../projects';
 import { problemJson } from './graph';
+
+/** `imports-project-code`: a squash would carry these imports and run the project's current code. */
+function projectCodeProblems(project: ProjectConfig, scripts: ScriptDirectory): LocatedProblem[] {
+  const roots = projectRoots(project);
+  const out: LocatedProblem[] = [];
+  for (const f of scripts.revisionFiles) {
+    const file = scripts.fullFile(f.path) ?? f;
+    const fns = [file.migration.upgrade, file.migration.downgrade].filter((fn) => fn !== undefined).map((fn) => fn.range);
+    for (const imp of projectCodeImports(file.text, roots, fns)) {
+      out.push({
+        code: 'imports-project-code',
+        severity: 'warning',
+        message:
+          `imports project code \`${imp.module}\`${imp.inFunction ? ' inside a function' : ''}: a squash carrying this revision runs that code as it is now, ` +
+          'not as it was when the revision was written (squash ranges from base with the snapshot strategy)',
+        range: { start: imp.offset, end: imp.offset },
+        path: f.path,
+        line: imp.line - 1,
+        column: 0,
+      });
+    }
+  }
+  return out;
+}
 
 export interface CheckArgs {
   path: string;
@@ -17,7 +44,11 @@ export async function checkCommand(args: CheckArgs, o: Output): Promise<number> 
   const results = await Promise.all(
     projects.map(async (project) => {
       const scripts = await loadScripts(project, { full: true });
-      const problems = [...project.problems.map((p) => ({ ...p, line: undefined as number | undefined, column: undefined })), ...scripts.problems()];
+      const problems = [
+        ...project.problems.map((p) => ({ ...p, line: undefined as number | undefined, column: undefined })),
+        ...scripts.problems(),
+        ...projectCodeProblems(project, scripts),
+      ];
       return { project, scripts, problems };
     }),
   );

@@ -1,3 +1,4 @@
+import { headLabels } from '../../core/graph';
 import type { ProjectConfig } from '../../core/project';
 import type { LocatedProblem, ScriptDirectory } from '../../core/scripts';
 import { drawGraph } from '../drawGraph';
@@ -14,6 +15,16 @@ export interface GraphArgs {
 export async function graphCommand(args: GraphArgs, o: Output): Promise<number> {
   const { root, projects } = await projectsFor(args.path);
   const loaded = await Promise.all(projects.map(async (p) => ({ project: p, scripts: await loadScripts(p) })));
+  // A config that does not resolve (no script_location folder, say) is not an empty history.
+  const unresolved = loaded.filter(({ project, scripts }) => scripts.map.size === 0 && (project.problems.some((p) => p.severity === 'error') || project.configKind === 'bare'));
+  if (unresolved.length === loaded.length) {
+    for (const { project } of unresolved) {
+      const title = project.configPath ? relativeTo(root, project.configPath) : relativeTo(root, project.here);
+      const reasons = project.problems.filter((p) => p.severity === 'error').map((p) => p.message);
+      o.err(`${paint(o, 'red', 'error:')} ${title}: ${reasons.length ? reasons.join('; ') : 'no alembic.ini, pyproject.toml with [tool.alembic], or revision files here'}`);
+    }
+    return ExitCode.usage;
+  }
   if (args.json) {
     o.json({ graphs: loaded.map(({ project, scripts }) => graphJson(root, project, scripts)) });
     return ExitCode.ok;
@@ -70,7 +81,7 @@ function printGraph(o: Output, root: string, project: ProjectConfig, scripts: Sc
   const title = project.configPath ? relativeTo(root, project.configPath) : relativeTo(root, project.here);
   o.out(
     `${paint(o, 'bold', title)}${project.section && project.section !== 'alembic' ? ` [${project.section}]` : ''}  ` +
-      paint(o, 'gray', `${map.size} revision${map.size === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}, ${map.bases.length} base${map.bases.length === 1 ? '' : 's'}`),
+      paint(o, 'gray', `${map.size} revision${map.size === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}${labelledHeads(map, heads)}, ${map.bases.length} base${map.bases.length === 1 ? '' : 's'}`),
   );
   if (map.size === 0) {
     o.out(paint(o, 'gray', '  (no revisions)'));
@@ -100,6 +111,14 @@ function printGraph(o: Output, root: string, project: ProjectConfig, scripts: Sc
   const cycles = map.cycles();
   for (const c of cycles) o.out(paint(o, 'red', `cycle (not drawn): ${c.join(' → ')}`));
   printProblemSummary(o, scripts.problems());
+}
+
+/** " (branch labels a, b)" when several heads are all labelled branches (expand/contract), else "". */
+function labelledHeads(map: ScriptDirectory['map'], heads: string[]): string {
+  if (heads.length < 2) return '';
+  const labels = headLabels(map, heads);
+  if (!heads.every((h) => labels.get(h)!.length)) return '';
+  return ` (branch labels ${heads.flatMap((h) => labels.get(h)!).join(', ')})`;
 }
 
 function printProblemSummary(o: Output, problems: LocatedProblem[]) {

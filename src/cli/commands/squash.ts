@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { findPython } from '../../core/alembic';
@@ -7,6 +9,7 @@ import {
   applyChanges,
   applyEdits,
   readDatabaseState,
+  RenderFailedError,
   stampPlan,
   undoLast,
   type FileEdit,
@@ -38,6 +41,10 @@ export interface SquashArgs {
   snapshotFormat?: string;
   /** --provider, --docker-image, --pg-bin, --url-env: where the snapshot strategy runs the chain. */
   providerValues?: Record<string, unknown>;
+  /** --no-hooks: leave the project's post_write_hooks out. */
+  noHooks?: boolean;
+  /** --no-optimize: keep every statement as the chain ran it. */
+  noOptimize?: boolean;
 }
 
 /** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
@@ -71,16 +78,20 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     message: args.message,
     archiveDir: args.archive ? path.resolve(args.archive) : undefined,
     partialDowngrade: args.partialDowngrade as SquashOptions['partialDowngrade'],
+    optimize: !args.noOptimize,
   };
   // --database-url names a deployed database to advise on; the chain runs on a throwaway one only.
   const provider = providerFrom({ ...(args.providerValues ?? {}), 'database-url': undefined });
   const cancel = cancelOnInterrupt();
   let chosen: StrategySquash;
+  // A dry run writes nothing, so nothing is formatted either.
+  const hooksSkippedBecause = args.dryRun ? '--dry-run writes nothing' : args.noHooks ? '--no-hooks' : undefined;
   try {
     o.progress(`planning the squash of ${args.from}..${args.to}…`);
     chosen = await squashWithStrategy(strategy, {
       project, python, from: args.from, to: args.to, options, provider, format: args.snapshotFormat as SnapshotFormat | undefined,
       urlEnvVars: args.providerValues?.['url-env'] as string[] | undefined,
+      hooks: !hooksSkippedBecause, hooksSkippedBecause,
       signal: cancel.signal,
       onProgress: (m) => o.progress(`${m}…`),
     });
@@ -95,7 +106,7 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
       else printNotProven(o, error);
       return ExitCode.found;
     }
-    throw error;
+    throw error instanceof RenderFailedError ? keepRejected(error, journalDir(project.here), root) : error;
   } finally {
     cancel.dispose();
   }
@@ -129,6 +140,33 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
   return ExitCode.ok;
 }
 
+/**
+ * A rendered file the re-parse or the compiler rejected is kept (beside the journals, else in the
+ * temp folder) so it can be read and filed; the error then names it and shows the text around the line.
+ */
+function keepRejected(err: RenderFailedError, dir: string, root: string): Error {
+  const name = `rejected-${new Date().toISOString().replace(/[:.]/g, '-')}.py`;
+  let saved: string | undefined;
+  for (const folder of [path.join(dir, 'rejected'), os.tmpdir()]) {
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      // Never committed by accident: the folder ignores itself for git.
+      if (folder !== os.tmpdir() && !fs.existsSync(path.join(folder, '.gitignore'))) fs.writeFileSync(path.join(folder, '.gitignore'), '*\n');
+      fs.writeFileSync(path.join(folder, name), err.text);
+      saved = path.join(folder, name);
+      break;
+    } catch {
+      // Try the next folder.
+    }
+  }
+  const where = saved ? `\nThe rejected file is saved at ${relativeTo(root, saved)}${err.line ? ` (line ${err.line})` : ''}.` : '';
+  const excerpt = err.excerpt();
+  return Object.assign(new Error(`${err.message}${where}${excerpt ? `\n\n${excerpt}` : ''}\n\nNothing was written. This is a bug in the squash engine: please report it with the saved file.`), {
+    exitCode: ExitCode.found,
+    savedPath: saved,
+  });
+}
+
 async function databaseAdvice(url: string, prepared: PreparedSquash) {
   const state = await readDatabaseState(url).catch((e: Error) => {
     throw Object.assign(new Error(`Could not read alembic_version from ${maskUrl(url)}: ${maskUrl(e.message)}`), { exitCode: ExitCode.environment });
@@ -156,8 +194,13 @@ function squashJson(root: string, p: PreparedSquash, stamp: ReturnType<typeof st
     file: { path: rel(path.join(p.plan.directory, p.render.fileName)), text: p.render.text, renderedWith: p.render.renderedWith, builtinReason: p.render.builtinReason },
     classification: p.render.classification,
     partialDowngrade: p.render.partialDowngrade,
+    noOpDowngrades: p.render.noOpDowngrades,
+    projectImports: p.render.projectImports.map((i) => ({ ...i, path: rel(i.path) })),
+    optimizations: p.render.optimizations,
     renames: p.render.renames,
     droppedHelpers: p.render.droppedHelpers,
+    hooksRun: p.render.hooksRun,
+    hooksSkipped: p.render.hooksSkipped ?? null,
     warnings: p.render.warnings,
     stampPlan: stamp,
     database,
@@ -193,16 +236,27 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
   if (data.length && strategy === 'ops') {
     o.out();
     o.out(paint(o, 'yellow', `Data operations kept (${data.length}):`));
-    for (const c of data) o.out(`  ${c.revision}: ${c.summary}`);
+    for (const c of data) o.out(`  ${c.revision}: ${c.what ?? c.summary}`);
   }
   if (external.length && strategy === 'ops') {
     o.out(paint(o, 'yellow', `Calls into project code (${external.length}):`));
     for (const c of external) o.out(`  ${c.revision}: ${c.summary}`);
   }
+  if (render.projectImports.length) {
+    o.out(paint(o, 'yellow', `Imports of project code (${render.projectImports.length}), carried into the squash [imports-project-code]:`));
+    for (const i of render.projectImports) o.out(`  ${i.revision}: ${i.module}  ${paint(o, 'gray', `${relativeTo(root, i.path)}:${i.line}`)}`);
+  }
   if (render.partialDowngrade.length) {
-    o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} had no usable downgrade() (${plan.options.partialDowngrade === 'raise' ? 'downgrade() raises NotImplementedError' : 'marked with a comment'})`));
+    o.out(paint(o, 'yellow', `Partial downgrade: ${render.partialDowngrade.join(', ')} cannot be downgraded (${plan.options.partialDowngrade === 'raise' ? "the squash's downgrade() raises NotImplementedError" : 'marked with a comment'})`));
+  }
+  if (render.noOpDowngrades.length) o.out(paint(o, 'gray', `No-op downgrades carried as written (pass): ${render.noOpDowngrades.join(', ')}`));
+  if (render.optimizations.length) {
+    o.out(paint(o, 'cyan', `Optimized: removed ${render.optimizations.length} statement(s) from upgrade() (--no-optimize keeps them):`));
+    for (const x of render.optimizations) o.out(`  ${x.rule}  ${x.object}  ${paint(o, 'gray', `${x.revision}: ${x.statement}`)}`);
   }
   for (const r of render.renames) o.out(paint(o, 'gray', `renamed ${r.what} ${r.from} → ${r.to} (from ${r.revision}) to avoid a clash`));
+  if (render.hooksSkipped) o.out(paint(o, 'gray', `post_write_hooks not run (${render.hooksSkipped})`));
+  else if (render.hooksRun.length) o.out(paint(o, 'gray', `post_write_hooks run: ${render.hooksRun.join(', ')}`));
   for (const w of render.warnings) o.out(paint(o, 'yellow', `warning: ${w}`));
   o.out();
   o.out(paint(o, 'bold', 'Deployed databases:'));

@@ -19,7 +19,7 @@ export function printSnapshot(o: Output, s: SnapshotSquash): void {
   const { data, external } = summarize(s.ops.render.classification);
   if (data.length || external.length) {
     o.out(paint(o, 'yellow', `What the chain's code did that the snapshot does not carry (it ran on the chain's tables; their rows are in the snapshot):`));
-    for (const c of data) o.out(`  ${c.revision}: ${c.summary}`);
+    for (const c of data) o.out(`  ${c.revision}: ${c.what ?? c.summary}`);
     for (const c of external) o.out(`  ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary} (project code)`);
   }
   const t = s.timings;

@@ -136,13 +136,18 @@ export function collectProblems(map: RevisionMap): GraphProblem[] {
 
   const heads = map.heads;
   if (heads.length > 1) {
+    const labels = headLabels(map, heads);
+    const deliberate = heads.every((h) => labels.get(h)!.length > 0);
+    const allLabels = heads.flatMap((h) => labels.get(h)!);
     for (const head of heads) {
       add({
         code: 'multiple-heads',
         severity: 'info',
-        message:
-          `${head} is one of ${heads.length} heads (${heads.join(', ')}); ` +
-          `'alembic upgrade head' needs them merged ('alembic merge heads')`,
+        message: deliberate
+          ? `${head} is one of ${heads.length} heads (branch labels ${allLabels.join(', ')}): labelled branches, ` +
+            `upgraded with 'alembic upgrade heads' or '${labels.get(head)![0]}@head'`
+          : `${head} is one of ${heads.length} heads (${heads.join(', ')}); ` +
+            `'alembic upgrade head' needs them merged ('alembic merge heads')`,
         path: pathOf(map, head),
         revision: head,
         field: 'revision',
@@ -169,4 +174,19 @@ function pathOf(map: RevisionMap, id: string): string | undefined {
 
 function didYouMean(suggestions: string[]): string {
   return suggestions.length === 0 ? '' : ` (did you mean ${suggestions.join(' or ')}?)`;
+}
+
+/**
+ * The branch labels each head's own branch carries: labels on the head or on its ancestors that no
+ * other head descends from. Heads that all have one are deliberate branches (expand/contract), not
+ * a merge someone forgot.
+ */
+export function headLabels(map: RevisionMap, heads: string[]): Map<string, string[]> {
+  const lineage = new Map(heads.map((h) => [h, new Set([h, ...map.ancestors(h)])]));
+  const out = new Map<string, string[]>();
+  for (const head of heads) {
+    const own = [...lineage.get(head)!].filter((id) => heads.every((other) => other === head || !lineage.get(other)!.has(id)));
+    out.set(head, own.flatMap((id) => map.get(id)?.branchLabels ?? []).sort());
+  }
+  return out;
 }

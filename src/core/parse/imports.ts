@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
+import { parsePython } from './lezer';
 import type { ImportStatement } from './types';
 
 /**
@@ -52,4 +53,17 @@ export function readImports(node: SyntaxNode, text: string): ImportStatement[] {
 export function importedNames(imp: ImportStatement): string[] {
   if (imp.kind === 'from') return imp.names.filter((n) => n.name !== '*').map((n) => n.alias ?? n.name);
   return [imp.alias ?? imp.module.split('.')[0]];
+}
+
+/** Every import statement of a file, at any depth (inside functions and blocks too), in text order. */
+export function importsAnywhere(text: string): ImportStatement[] {
+  const out: ImportStatement[] = [];
+  parsePython(text).cursor().iterate((n) => {
+    if (n.name === 'ImportStatement') {
+      out.push(...readImports(n.node, text));
+      return false;
+    }
+    return undefined;
+  });
+  return out;
 }

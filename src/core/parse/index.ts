@@ -13,8 +13,9 @@ export { ProblemCode } from './problems';
 export { HEADER_NAMES, isValidRevisionId, revisionIdError } from './header';
 export { namesIn, helpersNeeded } from './names';
 export { dedent, indent } from './text';
-export { importedNames } from './imports';
+export { importedNames, importsAnywhere } from './imports';
 export { stringValue } from './strings';
+export { parsePython } from './lezer';
 
 /** Reads the whole file: header, docstring, imports, upgrade/downgrade, helpers, references, problems. */
 export function parseMigration(text: string): MigrationFile {

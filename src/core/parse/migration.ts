@@ -1,4 +1,4 @@
-import { parser } from '@lezer/python';
+import { parsePython } from './lezer';
 import type { Problem } from '../common/problem';
 import { docstringFieldRange, findDocstringNode, readDocstring, splitIds } from './docstring';
 import { definedName, definitionOf, readMigrationFunction, readModuleStatement } from './functions';
@@ -51,7 +51,7 @@ interface Options {
 /** Reads a migration file; may throw on a bug, so the public functions wrap it. */
 export function analyze(text: string, options: Options = { headerOnly: false }): MigrationFile {
   const file = emptyMigration();
-  const tree = parser.parse(text);
+  const tree = parsePython(text);
   const top = tree.topNode;
   const problems: Problem[] = [];
 

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
+import { parsePython } from './lezer';
 import type { TextRange } from '../common/problem';
 import type { MigrationFile, ModuleStatement, NameReference } from './types';
 
@@ -114,7 +114,7 @@ export function namesInTree(root: SyntaxNode, text: string, from: number, to: nu
  */
 export function namesIn(text: string, range: TextRange, options: { loadsOnly?: boolean } = {}): NameReference[] {
   try {
-    const tree = parser.parse(text);
+    const tree = parsePython(text);
     const start = Math.max(0, Math.min(range.start, text.length));
     const end = Math.max(start, Math.min(range.end, text.length));
     return namesInTree(tree.topNode, text, start, end)

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
+import { parsePython } from './lezer';
 import { hasError } from './tree';
 
 /** A top-level statement to read: from the main tree, or from a re-parse of a slice of the text. */
@@ -49,7 +49,7 @@ export function recoverStatement(node: SyntaxNode, text: string): Unit[] {
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? starts[i + 1] : node.to;
     const src = text.slice(start, end);
-    const root = parser.parse(src).topNode;
+    const root = parsePython(src).topNode;
     for (let c = root.firstChild; c; c = c.nextSibling) {
       if (c.name === 'Comment') continue;
       units.push({ node: c, src, base: start, root, broken: hasErrorNode(c), recovered: i > 0 });

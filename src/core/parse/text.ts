@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { parser } from '@lezer/python';
+import { parsePython } from './lezer';
 
 /**
  * Offsets of line starts that lie inside a string literal: re-indenting them would change the
@@ -59,7 +59,7 @@ export function dedentSlice(text: string, from: number, to: number, prefix: stri
 /** Removes the common indentation of `text`, leaving the inside of multi-line strings untouched. */
 export function dedent(text: string): string {
   try {
-    const keep = stringLineStarts(parser.parse(text), text);
+    const keep = stringLineStarts(parsePython(text), text);
     let common: string | undefined;
     for (const start of lineStarts(text, 0, text.length)) {
       if (keep.has(start) || isBlankLine(text, start, text.length)) continue;
@@ -80,7 +80,7 @@ export function dedent(text: string): string {
 /** Prefixes each non-blank line of `text` with `prefix`, leaving the inside of multi-line strings untouched. */
 export function indent(text: string, prefix: string): string {
   try {
-    const keep = stringLineStarts(parser.parse(text), text);
+    const keep = stringLineStarts(parsePython(text), text);
     let out = '';
     const starts = lineStarts(text, 0, text.length);
     starts.forEach((start, i) => {

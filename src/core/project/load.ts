@@ -39,6 +39,24 @@ export function loadProject(input: string, options: LoadProjectOptions = {}): Pr
   return loadConfigFiles({ iniPath: abs, pyprojectPath: path.join(path.dirname(abs), 'pyproject.toml') }, options, 'ini');
 }
 
+/**
+ * The projects a path names: as loadProject, but an ini with several Alembic sections (`[alembic]`
+ * plus `[schema_private]`, chosen in Alembic with `-n NAME`) gives one project per section. With
+ * `options.section`, only that one.
+ */
+export function loadProjects(input: string, options: LoadProjectOptions = {}): ProjectConfig[] {
+  const first = loadProject(input, options);
+  if (options.section || first.configKind !== 'ini' || !first.iniPath) return [first];
+  const text = readText(first.iniPath);
+  if (text === undefined) return [first];
+  const { ini } = parseIni(text);
+  const candidates = alembicSections(ini);
+  // `[alembic]` without script_location beside per-database sections holds shared settings only.
+  const sections = candidates.filter((s) => s !== DEFAULT_SECTION_NAME || ini.hasOption(s, 'script_location') || candidates.length === 1);
+  if (sections.length <= 1) return sections[0] && sections[0] !== first.section ? [loadProject(input, { ...options, section: sections[0] })] : [first];
+  return sections.map((section) => (section === first.section ? first : loadProject(input, { ...options, section })));
+}
+
 /** The ini sections that are Alembic configurations: `[alembic]` and any section with its own `script_location`. */
 export function alembicSections(ini: IniFile): string[] {
   return ini.sections.filter((s) => s === DEFAULT_SECTION_NAME || ini.section(s)!.options.has('script_location'));

@@ -1,6 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
-import { indent, type MigrationFunction } from '../parse';
+import { indent, parsePython, stringValue, type MigrationFunction } from '../parse';
 
 const NESTED_SCOPES = new Set(['FunctionDefinition', 'LambdaExpression', 'ClassDefinition']);
 
@@ -10,7 +9,7 @@ const NESTED_SCOPES = new Set(['FunctionDefinition', 'LambdaExpression', 'ClassD
  */
 export function returnsEarly(body: string): boolean {
   let found = false;
-  parser.parse(body).cursor().iterate((n) => {
+  parsePython(body).cursor().iterate((n) => {
     if (found || NESTED_SCOPES.has(n.name)) return false;
     if (n.name === 'ReturnStatement') found = true;
     return undefined;
@@ -30,20 +29,63 @@ function isNotImplementedRaise(node: SyntaxNode, text: string): boolean {
   return target?.name === 'VariableName' && text.slice(target.from, target.to) === 'NotImplementedError';
 }
 
+/** Why a member cannot be downgraded: no downgrade() at all, or one that only raises. */
+export type MissingDowngrade = 'missing' | 'raises';
+
 /**
- * Missing, only raising NotImplementedError, or `pass` while upgrade() does something: this member
- * cannot be downgraded. Both empty (merge revisions) is a complete no-op pair.
+ * Missing, or only raising NotImplementedError: this member cannot be downgraded. A downgrade that
+ * is only `pass` (or a docstring, or `...`) is a no-op its author chose, and is carried as one.
  */
-export function lacksDowngrade(fn: MigrationFunction | undefined, upgrade?: MigrationFunction): boolean {
-  if (!fn) return true;
-  if (fn.isEmpty) return !(upgrade === undefined || upgrade.isEmpty);
-  const top = parser.parse(fn.body).topNode;
+export function lacksDowngrade(fn: MigrationFunction | undefined): MissingDowngrade | undefined {
+  if (!fn) return 'missing';
+  if (fn.isEmpty) return undefined;
+  const top = parsePython(fn.body).topNode;
   const statements: SyntaxNode[] = [];
   for (let s = top.firstChild; s; s = s.nextSibling) {
     if (s.name === 'Comment' || s.name === 'PassStatement') continue;
-    // A docstring is an expression statement holding only a string.
-    if (s.name === 'ExpressionStatement' && s.firstChild?.name === 'String' && !s.firstChild.nextSibling) continue;
+    if (isDocstring(s)) continue;
     statements.push(s);
   }
-  return statements.every((s) => isNotImplementedRaise(s, fn.body));
+  return statements.every((s) => isNotImplementedRaise(s, fn.body)) ? 'raises' : undefined;
+}
+
+/** A docstring is an expression statement holding only a string. */
+function isDocstring(s: SyntaxNode): boolean {
+  return s.name === 'ExpressionStatement' && s.firstChild?.name === 'String' && !s.firstChild.nextSibling;
+}
+
+/** What Alembic's own script.py.mako writes as function docstrings: nothing a reviewer needs. */
+const BOILERPLATE = new Set(['upgrade schema.', 'downgrade schema.', 'upgrade', 'downgrade', '']);
+
+/**
+ * A member's function docstring is not a statement of the merged function: its text becomes comment
+ * lines where it stood (Alembic's "Upgrade schema." boilerplate is dropped). A body left with only
+ * comments gets a `pass`, so the block stays a statement.
+ */
+export function docstringAsComment(body: string): string {
+  const top = parsePython(body).topNode;
+  let first = top.firstChild;
+  while (first && first.name === 'Comment') first = first.nextSibling;
+  if (!first || !isDocstring(first)) return first ? body : `${body.replace(/\s+$/, '')}${body.trim() ? '\n' : ''}pass`;
+  let out = body;
+  {
+    const value = stringValue(first.firstChild!, body);
+    if (value !== undefined) {
+      const lines = value.split('\n').map((l) => l.trim());
+      while (lines.length && lines[lines.length - 1] === '') lines.pop();
+      while (lines.length && lines[0] === '') lines.shift();
+      const comment = BOILERPLATE.has(lines.join(' ').toLowerCase()) ? '' : lines.map((l) => (l ? `# ${l}` : '#')).join('\n');
+      let end = first.firstChild!.to;
+      while (end < body.length && (body[end] === ' ' || body[end] === '\t')) end++;
+      if (comment) out = body.slice(0, first.from) + comment + body.slice(end);
+      else out = body.slice(0, first.from) + body.slice(end).replace(/^\r?\n/, '');
+    }
+  }
+  return hasStatement(out) ? out : `${out.replace(/\s+$/, '')}${out.trim() ? '\n' : ''}pass`;
+}
+
+/** True when the text holds at least one statement (not only comments and blank lines). */
+export function hasStatement(body: string): boolean {
+  for (let s = parsePython(body).topNode.firstChild; s; s = s.nextSibling) if (s.name !== 'Comment') return true;
+  return false;
 }

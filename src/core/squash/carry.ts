@@ -1,4 +1,4 @@
-import { namesIn, type ImportStatement, type MigrationFile, type ModuleStatement } from '../parse';
+import { namesIn, parseMigration, type ImportStatement, type MigrationFile, type ModuleStatement } from '../parse';
 import type { FileScope } from './classify';
 import type { RenameRecord } from './types';
 
@@ -89,16 +89,29 @@ function freshName(local: string, revision: string, isTaken: (n: string) => bool
  * are carried once; a name bound to different things in different members is renamed in the later
  * member, and every reference in its carried code follows.
  */
-export function carryCode(members: MemberCode[], templateBindings: Map<string, string>): CarriedCode {
+export function carryCode(
+  members: MemberCode[],
+  templateBindings: Map<string, string>,
+  isProjectModule: (module: string, level: number) => boolean = (_module, level) => level > 0,
+): CarriedCode {
   const namespace = new Map<string, string>(templateBindings);
   const renames: RenameRecord[] = [];
   const dropped: CarriedCode['dropped'] = [];
   const warnings: string[] = [];
   const scopes = new Map<string, FileScope>();
+  // Bodies with their redundant local imports turned into comments (see localImportsAsComments).
+  const source = new Map<string, { upgrade?: string; downgrade?: string }>();
+  for (const m of members) {
+    const moduleLevel = new Map<string, string>(templateBindings);
+    for (const imp of m.file.imports) for (const b of importBindings(imp)) if (!moduleLevel.has(b.local)) moduleLevel.set(b.local, b.identity);
+    const own = (fn: MigrationFile['upgrade']) => (fn ? localImportsAsComments(fn.body, moduleLevel) : undefined);
+    source.set(m.revision, { upgrade: own(m.file.upgrade), downgrade: own(m.file.downgrade) });
+  }
+  const bodyTexts = (m: MemberCode): string[] => Object.values(source.get(m.revision)!).filter((t): t is string => t !== undefined);
   const bodyBinds = new Map<string, Set<string>>();
   for (const m of members) {
     const set = new Set<string>();
-    for (const fn of [m.file.upgrade, m.file.downgrade]) if (fn) for (const n of binds(fn.body)) set.add(n);
+    for (const body of bodyTexts(m)) for (const n of binds(body)) set.add(n);
     bodyBinds.set(m.revision, set);
   }
   const boundInOtherBody = (name: string, revision: string): boolean =>
@@ -109,6 +122,7 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
     needed: Binding[];
     unusedImports: ImportBinding[];
     renameMap: Map<string, string>;
+    byName: Map<string, Binding[]>;
   }
   const carries: Carry[] = [];
 
@@ -122,7 +136,7 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
     }
     const neededSet = new Set<Binding>();
     const queue: string[] = [];
-    for (const fn of [m.file.upgrade, m.file.downgrade]) if (fn) queue.push(...loads(fn.body));
+    for (const body of bodyTexts(m)) queue.push(...loads(body));
     const free = new Set<string>();
     while (queue.length) {
       const name = queue.pop()!;
@@ -149,22 +163,25 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
     const unusedHelpers = m.file.helpers.filter((h) => !needed.some((b) => b.statement === h));
     const droppedNames = unusedHelpers.flatMap((h) => (h.defines.length ? h.defines : [m.text.slice(h.range.start, h.range.end).split('\n', 1)[0]]));
     if (droppedNames.length) dropped.push({ revision: m.revision, names: droppedNames });
-    carries.push({ member: m, needed, unusedImports, renameMap: new Map() });
+    carries.push({ member: m, needed, unusedImports, renameMap: new Map(), byName });
   }
 
   const taken = (n: string): boolean => namespace.has(n) || [...bodyBinds.values()].some((s) => s.has(n));
   const claim = (c: Carry, b: Binding): string => {
+    // A helper is the same thing as another only when the names it uses are too: its text is
+    // compared after the renames of what it depends on (claimed first).
+    const identity = b.kind === 'helper' ? `helper:${applyRenames(c.member.text.slice(b.statement.range.start, b.statement.range.end), c.renameMap)}` : b.identity;
     const current = namespace.get(b.local);
-    if (current === b.identity && !boundInOtherBody(b.local, c.member.revision)) return b.local;
+    if (current === identity && !boundInOtherBody(b.local, c.member.revision)) return b.local;
     if (current === undefined && !boundInOtherBody(b.local, c.member.revision)) {
-      namespace.set(b.local, b.identity);
+      namespace.set(b.local, identity);
       return b.local;
     }
     // Same thing already carried under a new name for this member? Reuse it.
     const existing = c.renameMap.get(b.local);
-    if (existing && namespace.get(existing) === b.identity) return existing;
+    if (existing && namespace.get(existing) === identity) return existing;
     const fresh = freshName(b.local, c.member.revision, taken);
-    namespace.set(fresh, b.identity);
+    namespace.set(fresh, identity);
     c.renameMap.set(b.local, fresh);
     renames.push({ revision: c.member.revision, from: b.local, to: fresh, what: b.kind });
     return fresh;
@@ -204,7 +221,7 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
 
   for (const c of carries) {
     const finals = new Map<Binding, string>();
-    for (const b of c.needed) finals.set(b, claim(c, b));
+    for (const b of dependenciesFirst(c.needed, c.byName, c.member.text)) finals.set(b, claim(c, b));
     for (const [b, local] of finals) {
       if (b.kind === 'import') {
         // The template's own `op`/`sa` need no line.
@@ -219,15 +236,20 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
       carriedHelpers.add(text);
       helpers.push(text);
     }
-    const fnBody = (fn: MigrationFile['upgrade']) => (fn ? applyRenames(fn.body, c.renameMap) : undefined);
-    bodies.set(c.member.revision, { upgrade: fnBody(c.member.file.upgrade), downgrade: fnBody(c.member.file.downgrade) });
+    const own = source.get(c.member.revision)!;
+    const fnBody = (body: string | undefined) => (body !== undefined ? applyRenames(body, c.renameMap) : undefined);
+    bodies.set(c.member.revision, { upgrade: fnBody(own.upgrade), downgrade: fnBody(own.downgrade) });
   }
   // Imports nothing uses are still carried (they may have import-time effects), unless their name is taken.
   for (const c of carries) {
     for (const b of c.unusedImports) {
       const current = namespace.get(b.local);
       if (current !== undefined && current !== b.identity) {
-        warnings.push(`${c.member.revision}: unused import \`${b.local}\` (${b.identity}) dropped: the name is bound to something else`);
+        // Dropping an unused library import changes nothing; an unused import of project code may
+        // have been there for what importing it does (registering models, say).
+        if (isProjectModule(b.statement.module, b.statement.level)) {
+          warnings.push(`${c.member.revision}: unused import \`${b.local}\` (${b.identity}) dropped: the name is bound to something else`);
+        }
         continue;
       }
       if (boundInOtherBody(b.local, c.member.revision)) continue;
@@ -249,6 +271,51 @@ export function carryCode(members: MemberCode[], templateBindings: Map<string, s
 
   const importLines = [...plainImports, ...[...fromGroups].map(([module, items]) => fromLine(module, items))];
   return { importLines, futureLines, helpers, bodies, renames, dropped, scopes, warnings };
+}
+
+/**
+ * An import inside upgrade()/downgrade() binds a local name of that function. Merged into one
+ * function, it would make the name local to every block (an UnboundLocalError in the blocks before
+ * it) and force a rename of the module-level import in every other member. When it binds exactly
+ * what the module level binds under the same names (`import sqlalchemy as sa` again), it is
+ * redundant there: it becomes a comment. Imports of other things stay as written.
+ */
+export function localImportsAsComments(body: string, moduleLevel: ReadonlyMap<string, string>): string {
+  // Most bodies import nothing: no need to parse them.
+  if (!body.includes('import')) return body;
+  const redundant = parseMigration(body).imports.filter((imp) => {
+    const bindings = importBindings(imp);
+    return bindings.length > 0 && bindings.every((b) => moduleLevel.get(b.local) === b.identity);
+  });
+  let out = body;
+  for (const imp of redundant.sort((a, b) => b.range.start - a.range.start)) {
+    const written = body.slice(imp.range.start, imp.range.end).split('\n').map((l) => l.trim()).join(' ');
+    out = `${out.slice(0, imp.range.start)}# ${written}  (imported at module level)${out.slice(imp.range.end)}`;
+  }
+  return out;
+}
+
+/**
+ * The needed bindings ordered so that what a helper uses comes before the helper (file order
+ * otherwise; a cycle keeps file order).
+ */
+function dependenciesFirst(needed: Binding[], byName: Map<string, Binding[]>, text: string): Binding[] {
+  const wanted = new Set(needed);
+  const out: Binding[] = [];
+  const state = new Map<Binding, 'visiting' | 'done'>();
+  const visit = (b: Binding): void => {
+    if (state.has(b)) return;
+    state.set(b, 'visiting');
+    if (b.kind === 'helper') {
+      for (const name of loads(text.slice(b.statement.range.start, b.statement.range.end))) {
+        for (const dep of byName.get(name) ?? []) if (wanted.has(dep) && dep.statement !== b.statement) visit(dep);
+      }
+    }
+    state.set(b, 'done');
+    out.push(b);
+  };
+  for (const b of needed) visit(b);
+  return out;
 }
 
 function fromLine(module: string, items: string[]): string {

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { loadModule, parseSync } from 'libpg-query';
-import { stringValue } from '../parse';
+import { parsePython, stringValue } from '../parse';
+import { describeSql } from './sqlSummary';
 import type { ClassifiedStatement, StatementKind } from './types';
 
 /** What a name bound at module level in a member file is: an import (with its module), or a helper. */
@@ -160,13 +160,38 @@ function kindOfNode(node: SyntaxNode, text: string, scope: FileScope, depth: num
 }
 
 function kindOfText(src: string, scope: FileScope, depth: number, external: Set<string>): { kind: StatementKind } {
-  const tree = parser.parse(src);
+  const tree = parsePython(src);
   return { kind: kindOfNode(tree.topNode, src, scope, depth, external) };
+}
+
+/**
+ * What the SQL a statement runs does (`UPDATE phenopackets`), from its literal SQL strings, and the
+ * tables `bulk_insert` fills; undefined when it runs none.
+ */
+function whatItDoes(statement: SyntaxNode, text: string): string | undefined {
+  const parts: string[] = [];
+  statement.cursor().iterate((n) => {
+    if (n.name !== 'CallExpression') return undefined;
+    const call = n.node;
+    const callee = calleeParts(call, text);
+    const prop = callee?.[callee.length - 1];
+    let part: string | undefined;
+    if (prop === 'execute' || prop === 'exec_driver_sql') {
+      const sql = sqlLiteral(firstArg(call), text);
+      if (sql !== undefined) part = describeSql(sql);
+    } else if (callee?.[0] === 'op' && prop === 'bulk_insert') {
+      const target = firstArg(call);
+      if (target) part = `bulk_insert(${text.slice(target.from, target.to)})`;
+    }
+    if (part && !parts.includes(part)) parts.push(part);
+    return undefined;
+  });
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /** Top-level statements of a de-indented body, each classified. Call prepareClassifier() first. */
 export function classifyBody(body: string, revision: string, fn: 'upgrade' | 'downgrade', scope: FileScope): ClassifiedStatement[] {
-  const tree = parser.parse(body);
+  const tree = parsePython(body);
   const out: ClassifiedStatement[] = [];
   for (let s = tree.topNode.firstChild; s; s = s.nextSibling) {
     if (s.name === 'Comment' || s.name === 'PassStatement') continue;
@@ -178,6 +203,8 @@ export function classifyBody(body: string, revision: string, fn: 'upgrade' | 'do
     const kind: StatementKind = isControl ? 'control' : inner;
     const summary = body.slice(s.from, s.to).split('\n', 1)[0].trim();
     const entry: ClassifiedStatement = { revision, fn, kind, summary };
+    const what = whatItDoes(s, body);
+    if (what) entry.what = what;
     if (isControl) entry.contains = inner;
     if (external.size) entry.externalNames = [...external];
     out.push(entry);

@@ -22,13 +22,19 @@ function escapeDocstring(text: string): string {
  * The template's `${message}`: the title (first line, also the slug), then what was replaced and
  * what the reviewer must look at.
  */
-export function renderDocstring(plan: SquashPlan, classification: ClassifiedStatement[], partial: string[]): string {
+export function renderDocstring(
+  plan: SquashPlan,
+  classification: ClassifiedStatement[],
+  partialReason: string,
+  projectImports: { revision: string; module: string }[] = [],
+  optimized: { rule: string; object: string }[] = [],
+): string {
   const lines = [plan.message.split('\n')[0], '', `Squashes ${plan.members.length} revisions:`];
   for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
   const { data, unknownSql, external } = summarize(classification);
   if (data.length) {
     lines.push('', 'Data operations carried:');
-    for (const c of data) lines.push(`- ${c.revision}: ${c.summary} [${c.kind === 'control' ? c.contains : c.kind}]`);
+    for (const c of data) lines.push(`- ${c.revision}: ${c.what ?? c.summary} [${c.kind === 'control' ? c.contains : c.kind}]`);
   }
   if (unknownSql.length) {
     lines.push('', 'SQL built at run time (not classified; review it):');
@@ -38,7 +44,16 @@ export function renderDocstring(plan: SquashPlan, classification: ClassifiedStat
     lines.push('', 'Calls into project code:');
     for (const c of external) lines.push(`- ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary}`);
   }
-  if (partial.length) lines.push('', `Downgrade is partial: ${partial.join(', ')} had no downgrade().`);
+  if (projectImports.length) {
+    lines.push('', "Imports of project code (the squash runs that code as it is today):");
+    for (const i of projectImports) lines.push(`- ${i.revision}: ${i.module}`);
+  }
+  if (optimized.length) {
+    const byRule = new Map<string, number>();
+    for (const o of optimized) byRule.set(o.rule, (byRule.get(o.rule) ?? 0) + 1);
+    lines.push('', `Optimized: removed ${optimized.length} statement(s) from upgrade() (${[...byRule].map(([r, n]) => `${r} ×${n}`).join(', ')}).`);
+  }
+  if (partialReason) lines.push('', `Downgrade is partial: ${partialReason}.`);
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);
   return escapeDocstring(lines.join('\n'));
 }

@@ -53,8 +53,22 @@ export class RenderFailedError extends SquashError {
     readonly stage: 'parse' | 'compile' | 'template' | 'hook',
     readonly details: string,
     readonly text: string,
+    /** 1-based line of the first error, when known. */
+    readonly line?: number,
   ) {
     super('render-failed', `The squashed file failed to ${stage === 'parse' ? 'parse' : stage === 'compile' ? 'compile' : `render (${stage})`}: ${details}`);
+  }
+
+  /** The lines around the error, numbered, the error's line marked with `>`. */
+  excerpt(radius = 3): string {
+    if (this.line === undefined) return '';
+    const lines = this.text.split('\n');
+    const from = Math.max(1, this.line - radius);
+    const to = Math.min(lines.length, this.line + radius);
+    const width = String(to).length;
+    const out: string[] = [];
+    for (let n = from; n <= to; n++) out.push(`${n === this.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+    return out.join('\n');
   }
 }
 

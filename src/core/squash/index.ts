@@ -8,6 +8,8 @@ export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } 
 export { applyEdits, undo, undoLast, lastJournal, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps } from './write';
 export { newRevisionId, validateRevisionId } from './ids';
 export { classifySql } from './classify';
+export { optimizeUpgrade, type Optimization, type OptimizationRule } from './optimize';
+export { isProjectModule, projectCodeImports, projectRoots, type ProjectCodeImport } from './projectCode';
 export { formatFileName, slugOf, pythonDateString, renderBuiltinTemplate, revAsScalar, type TemplateVariables } from './template';
 export {
   SquashError,

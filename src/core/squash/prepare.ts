@@ -14,6 +14,9 @@ export interface PrepareSquashInput {
   options?: SquashOptions;
   /** The project's interpreter; without it the built-in template is used (and said so in the result). */
   python?: string;
+  /** false: do not run post_write_hooks; `hooksSkippedBecause` says why in the result. */
+  hooks?: boolean;
+  hooksSkippedBecause?: string;
 }
 
 export interface PreparedSquash {
@@ -32,7 +35,7 @@ export async function prepareSquash(input: PrepareSquashInput): Promise<Prepared
     files.set(f.path, { text: full.text, file: full.migration });
   }
   const plan = planSquash({ map: scripts.map, files, project: input.project, from: input.from, to: input.to, options: input.options });
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python });
+  const render = await renderSquash({ plan, files, project: input.project, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
   const edits = buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir });
   return { plan, render, edits, scripts };
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { PostWriteHook } from '../project/types';
 
 interface RunResult {
@@ -24,25 +25,66 @@ function run(python: string, args: string[], stdin: string, cwd?: string): Promi
 }
 
 // compile() instead of py_compile: same checks, and no .pyc is written anywhere.
-const COMPILE = 'import sys\nsrc = sys.stdin.read()\ncompile(src, sys.argv[1], "exec", dont_inherit=True)\n';
+// A SyntaxError's line goes to stdout so the caller can show the text around it.
+const COMPILE = [
+  'import sys',
+  'src = sys.stdin.read()',
+  'try:',
+  '    compile(src, sys.argv[1], "exec", dont_inherit=True)',
+  'except SyntaxError as e:',
+  '    print(e.lineno or "")',
+  '    raise',
+].join('\n');
 
 /** Compiles `text` with the project's interpreter; undefined when fine, the error text otherwise. */
-export async function compileCheck(python: string, text: string, fileName: string): Promise<{ ok: true } | { ok: false; error: string } | { ok: 'unavailable'; reason: string }> {
+export async function compileCheck(python: string, text: string, fileName: string): Promise<{ ok: true } | { ok: false; error: string; line?: number } | { ok: 'unavailable'; reason: string }> {
   const r = await run(python, ['-c', COMPILE, fileName], text);
   if (r.error) return { ok: 'unavailable', reason: r.error.message };
   if (r.code === 0) return { ok: true };
-  return { ok: false, error: r.stderr.trim().split('\n').slice(-4).join('\n') };
+  const line = Number.parseInt(r.stdout.trim(), 10);
+  return { ok: false, error: r.stderr.trim().split('\n').slice(-4).join('\n'), ...(line > 0 ? { line } : {}) };
 }
 
-// Alembic's own hook runner, so console_scripts / exec / module hooks behave exactly as after `alembic revision`.
-const HOOKS = [
-  'import json, sys',
-  'from alembic.script import write_hooks',
-  'config = json.loads(sys.stdin.read())',
-  'write_hooks._run_hooks(sys.argv[1], config)',
-].join('\n');
+// Alembic's own hook runner, so console_scripts / exec / module hooks behave exactly as after
+// `alembic revision`, run one hook at a time: a hook that raises (an unknown type such as `exec` on
+// Alembic < 1.12, a missing entry point or executable) or whose command exits non-zero leaves the
+// file as it was before that hook, and the next hook still runs.
+const HOOKS = String.raw`
+import json, subprocess, sys
+from alembic.script import write_hooks
+config = json.loads(sys.stdin.read())
+path = sys.argv[1]
+codes = []
+real_run = subprocess.run
+def run(*args, **kw):
+    result = real_run(*args, **kw)
+    codes.append(result.returncode)
+    return result
+subprocess.run = run
+results = []
+for name, section in config:
+    with open(path, encoding="utf-8") as f:
+        before = f.read()
+    codes.clear()
+    error = None
+    try:
+        write_hooks._run_hooks(path, section)
+    except BaseException as e:
+        error = str(e) or type(e).__name__
+    else:
+        failed = [c for c in codes if c]
+        if failed:
+            error = "exited with status %d" % failed[0]
+    if error is not None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(before)
+    results.append({"name": name, "error": error})
+# Hooks and Alembic's status lines print to stdout: the results go to their own file.
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(results, f)
+`;
 
-/** The `[post_write_hooks]` section as Alembic reads it: `hooks` plus every `<name>.<key>`. */
+/** The `[post_write_hooks]` settings of one hook as Alembic reads them: `hooks` plus every `<name>.<key>`. */
 export function hookConfig(hooks: PostWriteHook[]): Record<string, string> {
   const config: Record<string, string> = { hooks: hooks.map((h) => h.name).join(', ') };
   for (const h of hooks) {
@@ -52,14 +94,28 @@ export function hookConfig(hooks: PostWriteHook[]): Record<string, string> {
   return config;
 }
 
+export interface HookOutcome {
+  name: string;
+  /** Why the hook did not format the file (it was left as before the hook); undefined when it ran. */
+  error?: string;
+}
+
 /**
- * Runs the project's post_write_hooks on `filePath` (a temporary copy) with Alembic's runner. Returns
- * what the hooks wrote to stderr: Alembic ignores a console_scripts hook's exit status, so that text
- * is the only sign that a formatter failed.
+ * Runs the project's post_write_hooks on `filePath` (a temporary copy) with Alembic's runner, one
+ * after the other. Returns what each hook did and what the hooks wrote to stderr (a formatter's
+ * complaints). Throws only when the interpreter itself cannot run.
  */
-export async function runPostWriteHooks(python: string, filePath: string, hooks: PostWriteHook[], cwd: string): Promise<string> {
-  const r = await run(python, ['-c', HOOKS, filePath], JSON.stringify(hookConfig(hooks)), cwd);
+export async function runPostWriteHooks(python: string, filePath: string, hooks: PostWriteHook[], cwd: string): Promise<{ outcomes: HookOutcome[]; stderr: string }> {
+  const input = hooks.map((h) => [h.name, hookConfig([h])]);
+  const resultsPath = `${filePath}.hooks.json`;
+  const r = await run(python, ['-c', HOOKS, filePath, resultsPath], JSON.stringify(input), cwd);
   if (r.error) throw r.error;
-  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-6).join('\n') || `exit ${r.code}`);
-  return r.stderr.trim();
+  let outcomes: HookOutcome[];
+  try {
+    const results = JSON.parse(fs.readFileSync(resultsPath, 'utf8')) as { name: string; error: string | null }[];
+    outcomes = results.map((o) => (o.error ? { name: o.name, error: o.error } : { name: o.name }));
+  } catch {
+    throw new Error(r.stderr.trim().split('\n').slice(-6).join('\n') || `exit ${r.code}`);
+  }
+  return { outcomes, stderr: r.stderr.trim() };
 }

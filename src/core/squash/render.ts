@@ -4,12 +4,14 @@ import * as path from 'node:path';
 import { runAlembic } from '../alembic';
 import { parseMigration } from '../parse';
 import type { ProjectConfig } from '../project/types';
-import { lacksDowngrade, returnsEarly, wrapInFunction } from './body';
+import { docstringAsComment, lacksDowngrade, returnsEarly, wrapInFunction, type MissingDowngrade } from './body';
 import { carryCode, importBindings, type MemberCode } from './carry';
 import { classifyBody, prepareClassifier } from './classify';
 import { RenderFailedError } from './errors';
 import { renderDocstring } from './docstring';
 import type { SourceFile } from './plan';
+import { optimizeUpgrade, type Optimization } from './optimize';
+import { isProjectModule, projectCodeImports, projectRoots } from './projectCode';
 import { compileCheck, runPostWriteHooks } from './python';
 import {
   formatFileName,
@@ -25,9 +27,14 @@ import { indent } from '../parse';
 export interface RenderSquashInput {
   plan: SquashPlan;
   files: ReadonlyMap<string, SourceFile>;
-  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'>;
+  project?: Pick<ProjectConfig, 'fileTemplate' | 'truncateSlugLength' | 'templatePath' | 'postWriteHooks' | 'configPath' | 'section' | 'here' | 'timezone'> &
+    Partial<Pick<ProjectConfig, 'prependSysPath'>>;
   /** The project's interpreter; without it the built-in template is used and nothing is compiled. */
   python?: string;
+  /** false: do not run the project's post_write_hooks (a dry run, `--no-hooks`). */
+  hooks?: boolean;
+  /** Why the hooks were not run, for the result (e.g. "--dry-run"). */
+  hooksSkippedBecause?: string;
 }
 
 /** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
@@ -51,38 +58,69 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE + '\nfrom alembic import op\nimport sqlalchemy as sa';
   const templateBindings = templateImports(templateText);
 
-  const carried = carryCode(members, templateBindings);
+  const roots = project ? projectRoots({ here: project.here, prependSysPath: project.prependSysPath ?? [] }) : [];
+  const carried = carryCode(members, templateBindings, (module, level) => isProjectModule(module, level, roots));
   warnings.push(...carried.warnings);
 
-  const block = (revision: string, message: string, body: string | undefined, fn: string): string => {
-    let text = (body ?? 'pass').replace(/\s+$/, '');
+  const projectImports: RenderResult['projectImports'] = [];
+  for (const m of plan.members) {
+    const { text: source, file } = files.get(m.path)!;
+    const fns = [file.upgrade, file.downgrade].filter((f) => f !== undefined).map((f) => f.range);
+    for (const imp of projectCodeImports(source, roots, fns)) projectImports.push({ revision: m.revision, path: m.path, module: imp.module, line: imp.line });
+  }
+  if (projectImports.length) {
+    const modules = [...new Set(projectImports.map((i) => i.module))];
+    warnings.push(
+      `${new Set(projectImports.map((i) => i.revision)).size} revision(s) import project code (${modules.slice(0, 5).join(', ')}${modules.length > 5 ? ', …' : ''}): ` +
+        `the squash runs that code as it is now, not as it was when they were written${plan.downRevisions.length === 0 ? '; for a range from base, the snapshot strategy does not depend on it' : ''}`,
+    );
+  }
+
+  const block = (revision: string, message: string, body: string | undefined, fn: string, note?: string): string => {
+    let text = docstringAsComment((body ?? 'pass').replace(/\s+$/, ''));
     if (returnsEarly(text)) {
       text = wrapInFunction(text, `_${fn}_${revision}`);
       warnings.push(`${revision}: ${fn}() returns early; its body is wrapped in a local function so the other blocks still run`);
     }
-    return `${header(revision, message)}\n${text}`;
+    return `${header(revision, message)}\n${note ? `# ${note}\n` : ''}${text}`;
   };
 
+  let optimizations: Optimization[] = [];
+  if (plan.options.optimize !== false) {
+    const optimized = optimizeUpgrade(plan.members.map((m) => ({ revision: m.revision, body: carried.bodies.get(m.revision)?.upgrade ?? '' })));
+    optimizations = optimized.removed;
+    for (const m of plan.members) {
+      const bodies = carried.bodies.get(m.revision);
+      if (bodies?.upgrade !== undefined) bodies.upgrade = optimized.bodies.get(m.revision);
+    }
+  }
   const upgradeBlocks = plan.members.map((m) => block(m.revision, m.message, carried.bodies.get(m.revision)?.upgrade, 'upgrade'));
-  const partial = plan.members.filter((m) => lacksDowngrade(files.get(m.path)!.file.downgrade, files.get(m.path)!.file.upgrade)).map((m) => m.revision);
+  const missing = new Map<string, MissingDowngrade>();
+  const noOp: string[] = [];
+  for (const m of plan.members) {
+    const file = files.get(m.path)!.file;
+    const why = lacksDowngrade(file.downgrade);
+    if (why) missing.set(m.revision, why);
+    else if (file.downgrade?.isEmpty && file.upgrade && !file.upgrade.isEmpty) noOp.push(m.revision);
+  }
+  const partial = [...missing.keys()];
+  const reason = partialReason(missing);
   let downgradeText: string;
   const reversed = [...plan.members].reverse();
   if (partial.length && plan.options.partialDowngrade === 'raise') {
     downgradeText =
-      `# Not every replaced revision can be downgraded: ${partial.join(', ')}.\n` +
-      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: revision(s) ${partial.join(', ')} of this squash have no downgrade()`)}\n)`;
+      `# Not every replaced revision can be downgraded: ${reason}.\n` +
+      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: ${reason}`)}\n)`;
   } else {
     const blocks = reversed.map((m) =>
-      partial.includes(m.revision)
-        ? `${header(m.revision, m.message)}\n# !!! ${m.revision} has no downgrade(): NOTHING of it is undone here.`
-        : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade'),
+      missing.has(m.revision)
+        ? `${header(m.revision, m.message)}\n# !!! ${m.revision} ${missing.get(m.revision) === 'raises' ? 'raises NotImplementedError in its downgrade()' : 'has no downgrade()'}: NOTHING of it is undone here.`
+        : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade', noOp.includes(m.revision) ? `downgrade() of ${m.revision} is a no-op, as written by its author.` : undefined),
     );
-    const banner = partial.length
-      ? `# !!! PARTIAL DOWNGRADE: ${partial.join(', ')} had no downgrade(); what they did stays in the database.\n`
-      : '';
+    const banner = partial.length ? `# !!! PARTIAL DOWNGRADE: ${reason}; what they did stays in the database.\n` : '';
     downgradeText = banner + blocks.join('\n\n');
   }
-  if (partial.length) warnings.push(`Downgrade is partial: ${partial.join(', ')} have no downgrade() (${plan.options.partialDowngrade})`);
+  if (partial.length) warnings.push(`Downgrade is partial: ${reason} (${plan.options.partialDowngrade})`);
 
   const classification: ClassifiedStatement[] = [];
   for (const m of plan.members) {
@@ -93,7 +131,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   }
 
   const createDate = plan.options.createDate ?? new Date();
-  const message = renderDocstring(plan, classification, partial);
+  const message = renderDocstring(plan, classification, reason, projectImports, optimizations);
   const upIndent = templateIndent(templateText, 'upgrades');
   const downIndent = templateIndent(templateText, 'downgrades');
   const importsText = [carried.importLines.join('\n'), ...carried.helpers].filter(Boolean).join('\n\n\n');
@@ -109,6 +147,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     imports: importsText ? `${importsText}\n` : '',
   };
 
+  let hooksSkipped: string | undefined;
   let renderedWith: RenderResult['renderedWith'] = 'builtin';
   let builtinReason: string | undefined;
   let text: string;
@@ -134,9 +173,13 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
 
   const hooksRun: string[] = [];
-  if (project?.postWriteHooks?.length && input.python) {
-    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd(), warnings);
-    hooksRun.push(...project.postWriteHooks.map((h) => h.name));
+  const hooks = project?.postWriteHooks ?? [];
+  if (hooks.length && input.hooks === false) {
+    hooksSkipped = input.hooksSkippedBecause ?? 'turned off';
+  } else if (hooks.length && input.python) {
+    const hooked = await withHooks(text, fileName, input.python, hooks, project?.here ?? process.cwd(), warnings);
+    text = hooked.text;
+    hooksRun.push(...hooked.ran);
   }
 
   await validate(text, fileName, input.python, warnings);
@@ -147,11 +190,26 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     ...(builtinReason ? { builtinReason } : {}),
     classification,
     partialDowngrade: partial,
+    noOpDowngrades: noOp,
+    projectImports,
+    optimizations,
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,
+    ...(hooksSkipped ? { hooksSkipped } : {}),
     warnings,
   };
+}
+
+/** "a, b have no downgrade(); c raises NotImplementedError in its downgrade()" — what the original revisions did. */
+function partialReason(missing: Map<string, MissingDowngrade>): string {
+  const ids = (why: MissingDowngrade) => [...missing].filter(([, w]) => w === why).map(([id]) => id);
+  const parts: string[] = [];
+  const none = ids('missing');
+  const raises = ids('raises');
+  if (none.length) parts.push(`${none.join(', ')} ${none.length === 1 ? 'has' : 'have'} no downgrade()`);
+  if (raises.length) parts.push(`${raises.join(', ')} ${raises.length === 1 ? 'raises' : 'raise'} NotImplementedError in ${raises.length === 1 ? 'its' : 'their'} downgrade()`);
+  return parts.join('; ');
 }
 
 /**
@@ -179,6 +237,11 @@ function placeFutureImports(text: string, lines: string[]): string {
   return text.slice(0, at) + insert + text.slice(at);
 }
 
+/**
+ * The project's post_write_hooks on a temporary copy. A hook that cannot run or fails leaves the text
+ * as it was before it (a warning says which and why); a formatted text that no longer parses is not
+ * used either. Returns the names of the hooks that formatted the file.
+ */
 export async function withHooks(
   text: string,
   fileName: string,
@@ -186,18 +249,29 @@ export async function withHooks(
   hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'],
   cwd: string,
   warnings: string[],
-): Promise<string> {
+): Promise<{ text: string; ran: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-hook-'));
   const file = path.join(dir, fileName);
   try {
     fs.writeFileSync(file, text);
+    let result: Awaited<ReturnType<typeof runPostWriteHooks>>;
     try {
-      const said = await runPostWriteHooks(python, file, hooks, cwd);
-      if (said) warnings.push(`post_write_hooks printed (Alembic ignores a hook's exit status; check the file): ${said.split('\n').slice(-6).join(' | ')}`);
+      result = await runPostWriteHooks(python, file, hooks, cwd);
     } catch (err) {
-      throw new RenderFailedError('hook', err instanceof Error ? err.message : String(err), text);
+      warnings.push(`post_write_hooks not run (${err instanceof Error ? err.message : String(err)}); the file is written unformatted`);
+      return { text, ran: [] };
     }
-    return fs.readFileSync(file, 'utf8');
+    for (const o of result.outcomes) {
+      if (o.error) warnings.push(`post_write_hook "${o.name}" could not run: ${o.error.split('\n').slice(-3).join(' | ')}; the file is written without it`);
+    }
+    if (result.stderr) warnings.push(`post_write_hooks printed (check the file): ${result.stderr.split('\n').slice(-6).join(' | ')}`);
+    const formatted = fs.readFileSync(file, 'utf8');
+    const ran = result.outcomes.filter((o) => !o.error).map((o) => o.name);
+    if (formatted !== text && parseMigration(formatted).problems.some((p) => p.code === 'syntax-error')) {
+      warnings.push(`post_write_hooks (${ran.join(', ')}) left a file that does not parse; the file is written unformatted`);
+      return { text, ran: [] };
+    }
+    return { text: formatted, ran };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -209,13 +283,13 @@ export async function validate(text: string, fileName: string, python: string | 
   if (syntax.length) {
     const at = syntax[0].range.start;
     const line = text.slice(0, at).split('\n').length;
-    throw new RenderFailedError('parse', `syntax error at line ${line}`, text);
+    throw new RenderFailedError('parse', `syntax error at line ${line}`, text, line);
   }
   if (!python) {
     warnings.push('Not compiled with Python (no interpreter given); checked with the parser only');
     return;
   }
   const compiled = await compileCheck(python, text, fileName);
-  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text);
+  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text, compiled.line);
   if (compiled.ok === 'unavailable') warnings.push(`Not compiled with Python (${compiled.reason}); checked with the parser only`);
 }

@@ -14,6 +14,8 @@ export interface SquashOptions {
   archiveDir?: string;
   /** Create Date of the new revision (tests pin it); defaults to now. */
   createDate?: Date;
+  /** false: no optimizer rules (`--no-optimize`). Default true. */
+  optimize?: boolean;
 }
 
 /** One revision that the squash replaces. */
@@ -85,6 +87,8 @@ export interface ClassifiedStatement {
   kind: StatementKind;
   /** First line of the statement, for reports. */
   summary: string;
+  /** What its SQL does, from PostgreSQL's parser (`UPDATE phenopackets`), when it runs literal SQL. */
+  what?: string;
   /** For `control`: the strongest kind found inside the block. */
   contains?: StatementKind;
   /** For `external`: the project-code names called. */
@@ -105,11 +109,20 @@ export interface RenderResult {
   /** Why the built-in rendering was used. */
   builtinReason?: string;
   classification: ClassifiedStatement[];
-  /** Members lacking a usable downgrade(). */
+  /** Members lacking a usable downgrade() (none, or one that only raises NotImplementedError). */
   partialDowngrade: string[];
+  /** Members whose downgrade() is a no-op (`pass`) while their upgrade() does something: carried as such. */
+  noOpDowngrades: string[];
+  /** Statements the optimizer removed from upgrade(), each with its rule. */
+  optimizations: import('./optimize').Optimization[];
+  /** Imports of the project's own code in the members (carried, so the squash runs today's code). */
+  projectImports: { revision: string; path: string; module: string; line: number }[];
   renames: RenameRecord[];
   droppedHelpers: { revision: string; names: string[] }[];
+  /** Hooks that formatted the file. */
   hooksRun: string[];
+  /** Set when the project's post_write_hooks were deliberately not run (e.g. "--dry-run", "--no-hooks"). */
+  hooksSkipped?: string;
   warnings: string[];
 }
 

@@ -94,4 +94,55 @@ describe('alembic-squash graph / check (built CLI on fixture projects)', () => {
     assert.match(bad.stderr, /usage: alembic-squash graph/);
     assert.equal(runCli(['nonsense']).status, 2);
   });
+
+  it('graph | head exits quietly (no EPIPE trace)', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const cli = path.join(__dirname, '../../../dist/cli.js');
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(cli)} graph ${JSON.stringify(fixture('views-functions-triggers'))} | head -1`], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.split('\n').filter(Boolean).length, 1);
+    assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+  });
+
+  it('graph on a config that does not resolve exits 2 with the reason', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-badcfg-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = %(here)s/nowhere\n');
+      const r = runCli(['graph', dir]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /script_location: folder not found: .*nowhere/);
+      assert.equal(r.stdout, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an alembic.ini with several Alembic sections: each its own project; --name picks one, as Alembic -n', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-sections-'));
+    try {
+      fs.cpSync(fixture('linear', 'migrations'), path.join(dir, 'migrations'), { recursive: true });
+      fs.cpSync(fixture('branch-merge', 'migrations'), path.join(dir, 'private'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'alembic.ini'),
+        '[alembic]\nscript_location = %(here)s/migrations\n\n[schema_private]\nscript_location = %(here)s/private\n\n[loggers]\nkeys = root\n',
+      );
+      const all = runCliJson(['graph', dir]);
+      assert.equal(all.status, 0);
+      assert.equal(all.json.graphs.length, 2);
+      assert.deepEqual(all.json.graphs.map((g: any) => g.revisions.length), [6, 7]);
+      const one = runCliJson(['graph', dir, '--name', 'schema_private']);
+      assert.equal(one.json.graphs.length, 1);
+      assert.equal(one.json.graphs[0].revisions.length, 7);
+      assert.equal(runCliJson(['check', path.join(dir, 'alembic.ini'), '-n', 'alembic']).json.projects.length, 1);
+      const missing = runCli(['graph', dir, '--name', 'nope']);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /No \[nope\] section in alembic.ini/);
+      // A command that changes files needs one project: it says how to pick.
+      const squash = runCli(['squash', dir, '--from', 'base', '--to', 'head', '--dry-run']);
+      assert.equal(squash.status, 2);
+      assert.match(squash.stderr, /2 Alembic sections \(alembic, schema_private\); pick one with --name NAME/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

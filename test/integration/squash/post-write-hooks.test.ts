@@ -90,3 +90,62 @@ describe('post_write_hooks of the project run on the squashed file (Alembic cons
     assert.ok(!render.text.startsWith('# formatted by tinyfmt'), 'the file was not changed by the failing hook');
   });
 });
+
+describe('post_write_hooks that cannot run: a warning naming the hook, the file written unformatted', function () {
+  this.timeout(60_000);
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+  });
+  before(function () {
+    if (!fs.existsSync(PYTHON)) this.skip();
+  });
+
+  function withHooks(dir: string, section: string): void {
+    const ini = path.join(dir, 'alembic.ini');
+    const text = fs.readFileSync(ini, 'utf8');
+    fs.writeFileSync(ini, text.includes('[post_write_hooks]\n') ? text.replace('[post_write_hooks]\n', `[post_write_hooks]\n${section}`) : `${text}\n[post_write_hooks]\n${section}`);
+  }
+
+  it('an exec hook (unknown to Alembic 1.8), a missing entry point, and a working hook after them', async () => {
+    const fmt = installFormatter('mark');
+    cleanups.push(fmt.restore);
+    const { dir, cleanup } = copyFixture('linear');
+    cleanups.push(cleanup);
+    withHooks(
+      dir,
+      'hooks = ruff, black, tinyfmt\nruff.type = exec\nruff.executable = ruff\nruff.options = format REVISION_SCRIPT_FILENAME\n' +
+        'black.type = console_scripts\nblack.entrypoint = black-not-installed\n' +
+        'tinyfmt.type = console_scripts\ntinyfmt.entrypoint = tinyfmt\ntinyfmt.options = REVISION_SCRIPT_FILENAME\n',
+    );
+    const { render } = await prepareSquash({ project: loadProject(dir), from: 'base', to: 'head', python: PYTHON });
+    const about = (name: string) => render.warnings.find((w) => w.includes(`"${name}"`)) ?? '';
+    assert.match(about('ruff'), /could not run: .*exec/, JSON.stringify(render.warnings));
+    assert.match(about('black'), /could not run: .*black-not-installed/, JSON.stringify(render.warnings));
+    assert.deepEqual(render.hooksRun, ['tinyfmt']);
+    assert.ok(render.text.startsWith('# formatted by tinyfmt\n'));
+  });
+
+  it('a hook whose command exits non-zero leaves the file as it was', async () => {
+    const fmt = installFormatter('fail');
+    cleanups.push(fmt.restore);
+    const { dir, cleanup } = copyFixture('linear');
+    cleanups.push(cleanup);
+    withHooks(dir, 'hooks = tinyfmt\ntinyfmt.type = console_scripts\ntinyfmt.entrypoint = tinyfmt\ntinyfmt.options = REVISION_SCRIPT_FILENAME\n');
+    const { render } = await prepareSquash({ project: loadProject(dir), from: 'base', to: 'head', python: PYTHON });
+    assert.match(render.warnings.join('\n'), /"tinyfmt" could not run: exited with status 3/);
+    assert.deepEqual(render.hooksRun, []);
+  });
+
+  it('hooks turned off are not run, and the result says why', async () => {
+    const fmt = installFormatter('mark');
+    cleanups.push(fmt.restore);
+    const { dir, cleanup } = copyFixture('linear');
+    cleanups.push(cleanup);
+    withHooks(dir, 'hooks = tinyfmt\ntinyfmt.type = console_scripts\ntinyfmt.entrypoint = tinyfmt\ntinyfmt.options = REVISION_SCRIPT_FILENAME\n');
+    const { render } = await prepareSquash({ project: loadProject(dir), from: 'base', to: 'head', python: PYTHON, hooks: false, hooksSkippedBecause: '--no-hooks' });
+    assert.equal(render.hooksSkipped, '--no-hooks');
+    assert.deepEqual(render.hooksRun, []);
+    assert.ok(!render.text.startsWith('# formatted by tinyfmt'));
+  });
+});

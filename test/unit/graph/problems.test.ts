@@ -161,6 +161,25 @@ describe('graph problems', () => {
     assert.deepEqual(problems[0].related, ['feat_b']);
   });
 
+  it('labelled heads (expand/contract) are named as branches, not as a merge someone forgot', () => {
+    const map = new RevisionMap([
+      rev('base', []),
+      rev('ex1', ['base'], { branchLabels: ['expand'] }),
+      rev('ex2', ['ex1']),
+      rev('co1', ['base'], { branchLabels: ['contract'] }),
+    ]);
+    const problems = only(map.graphProblems(), 'multiple-heads');
+    assert.equal(problems.length, 2);
+    for (const p of problems) {
+      assert.match(p.message, /one of 2 heads \(branch labels contract, expand\): labelled branches/);
+      assert.doesNotMatch(p.message, /merge heads/);
+    }
+    assert.match(problems.find((p) => p.revision === 'ex2')!.message, /'expand@head'/);
+    // One unlabelled head: a merge may well be missing.
+    const unlabelled = new RevisionMap([rev('base', []), rev('ex1', ['base'], { branchLabels: ['expand'] }), rev('x', ['base'])]);
+    assert.match(only(unlabelled.graphProblems(), 'multiple-heads')[0].message, /alembic merge heads/);
+  });
+
   it('reports a branch label declared twice, and a label equal to a revision id', () => {
     const map = new RevisionMap([
       rev('a1', [], { branchLabels: ['shared'] }),

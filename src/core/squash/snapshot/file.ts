@@ -14,6 +14,10 @@ export interface RenderSnapshotFileInput {
   classification: ClassifiedStatement[];
   project?: RenderSquashInput['project'];
   python?: string;
+  hooks?: RenderSquashInput['hooks'];
+  hooksSkippedBecause?: string;
+  /** The chain's imports of project code (from the op-merge squash): the snapshot does not carry them. */
+  projectImports?: RenderResult['projectImports'];
 }
 
 /** Text placed in a triple-quoted docstring: backslashes and `"""` must not end or alter it. */
@@ -48,7 +52,7 @@ export function snapshotDocstring(plan: SquashPlan, bodies: SnapshotBodies, clas
   const { data, external } = summarize(classification);
   if (data.length || external.length) {
     lines.push('', 'Not carried (they ran on the chain\'s tables, whose resulting rows are above):');
-    for (const c of data) lines.push(`- ${c.revision}: ${c.summary}`);
+    for (const c of data) lines.push(`- ${c.revision}: ${c.what ?? c.summary}`);
     for (const c of external) lines.push(`- ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary} (project code)`);
   }
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);
@@ -94,10 +98,13 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
   const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
   const hooksRun: string[] = [];
-  if (project?.postWriteHooks?.length && input.python) {
-    text = await withHooks(text, fileName, input.python, project.postWriteHooks, project.here ?? process.cwd(), warnings);
-    hooksRun.push(...project.postWriteHooks.map((h) => h.name));
+  const hooks = project?.postWriteHooks ?? [];
+  const hooksSkipped = hooks.length && input.hooks === false ? (input.hooksSkippedBecause ?? 'turned off') : undefined;
+  if (hooks.length && !hooksSkipped && input.python) {
+    const hooked = await withHooks(text, fileName, input.python, hooks, project?.here ?? process.cwd(), warnings);
+    text = hooked.text;
+    hooksRun.push(...hooked.ran);
   }
   await validate(text, fileName, input.python, warnings);
-  return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], hooksRun, warnings };
+  return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], noOpDowngrades: [], optimizations: [], projectImports: input.projectImports ?? [], hooksRun, ...(hooksSkipped ? { hooksSkipped } : {}), warnings };
 }

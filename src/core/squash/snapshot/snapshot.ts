@@ -33,6 +33,9 @@ export interface SnapshotSquashInput {
   signal?: AbortSignal;
   log?: (line: string) => void;
   onProgress?: (message: string) => void;
+  /** false: do not run the project's post_write_hooks (a dry run, `--no-hooks`); the reason goes with it. */
+  hooks?: boolean;
+  hooksSkippedBecause?: string;
 }
 
 export type SnapshotPhase = 'plan' | 'chain' | 'read' | 'render' | 'proof';
@@ -68,7 +71,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     }
   };
   const { project, python, signal } = input;
-  const ops = input.ops ?? (await timed('plan', 'planning the squash', () => prepareSquash({ project, from: input.from, to: input.to, options: input.options, python })));
+  const ops = input.ops ?? (await timed('plan', 'planning the squash', () => prepareSquash({ project, from: input.from, to: input.to, options: input.options, python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause })));
   const plan = ops.plan;
   if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
   if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
@@ -112,7 +115,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           : withoutTables(facts, reEmitted);
       const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
         const bodies = await assembleBodies(statementsUsed, used, input.format);
-        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, project, python });
+        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, projectImports: ops.render.projectImports, project, python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
         const archiveDir = input.options?.archiveDir;
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };

@@ -20,7 +20,7 @@ export interface StrategySquash {
  * is proven; the op-merge squash otherwise, saying why. `snapshot` refuses instead of falling back.
  */
 export async function squashWithStrategy(strategy: Strategy, input: Omit<SnapshotSquashInput, 'ops'>): Promise<StrategySquash> {
-  const ops = await prepareSquash({ project: input.project, from: input.from, to: input.to, options: input.options, python: input.python });
+  const ops = await prepareSquash({ project: input.project, from: input.from, to: input.to, options: input.options, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
   if (strategy === 'ops') return { strategy: 'ops', reason: 'asked for (--strategy ops)', prepared: ops };
   if (strategy === 'auto' && !ops.plan.fromBase) {
     return { strategy: 'ops', reason: `the range does not start at base (it revises ${ops.plan.downRevisions.join(', ')}): the snapshot strategy renders whole histories only`, prepared: ops };
