@@ -16,6 +16,7 @@ import { VerifyTaskProvider } from './verify/task';
 import type { VerifyOutcome, VerifyRecord } from './verify/results';
 import { SchemaDifferencesProvider, createSchemaDifferencesView, type DifferenceSnapshotNode } from './views/schemaDifferences';
 import { HeadStatus } from './views/statusBar';
+import { ReviewPanel } from './review/panel';
 
 /** The API returned from activate(); tests await `ready` and events instead of sleeping. */
 export interface AlembicSquashApi {
@@ -39,6 +40,8 @@ export interface AlembicSquashApi {
   readonly onDidFinishVerify: vscode.Event<VerifyOutcome>;
   /** What the Schema Differences view shows, as plain data. */
   schemaDifferences(): DifferenceSnapshotNode[];
+  /** The squash review screen: the one open, and an event when one is shown. */
+  readonly review: { readonly open: ReviewPanel | undefined; readonly onDidShow: vscode.Event<ReviewPanel> };
   /** Milliseconds spent in activate() itself (module loading excluded). */
   readonly activationMs: number;
 }
@@ -119,6 +122,12 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
     },
     onDidFinishVerify: ctx.verifications.onDidFinish,
     schemaDifferences: () => differences.snapshot(),
+    review: {
+      get open() {
+        return ReviewPanel.open;
+      },
+      onDidShow: ReviewPanel.onDidShow,
+    },
     activationMs,
   };
 }

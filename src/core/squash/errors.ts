@@ -53,6 +53,8 @@ export class RenderFailedError extends SquashError {
     readonly stage: 'parse' | 'compile' | 'template' | 'hook',
     readonly details: string,
     readonly text: string,
+    /** 1-based line of `text` where parsing or compiling failed, when known. */
+    readonly line?: number,
   ) {
     super('render-failed', `The squashed file failed to ${stage === 'parse' ? 'parse' : stage === 'compile' ? 'compile' : `render (${stage})`}: ${details}`);
   }

@@ -24,14 +24,28 @@ function run(python: string, args: string[], stdin: string, cwd?: string): Promi
 }
 
 // compile() instead of py_compile: same checks, and no .pyc is written anywhere.
-const COMPILE = 'import sys\nsrc = sys.stdin.read()\ncompile(src, sys.argv[1], "exec", dont_inherit=True)\n';
+// A SyntaxError's line number goes to stdout so the editor can open the text there.
+const COMPILE = [
+  'import sys',
+  'src = sys.stdin.read()',
+  'try:',
+  '    compile(src, sys.argv[1], "exec", dont_inherit=True)',
+  'except SyntaxError as e:',
+  '    print(e.lineno or "")',
+  '    raise',
+].join('\n');
 
 /** Compiles `text` with the project's interpreter; undefined when fine, the error text otherwise. */
-export async function compileCheck(python: string, text: string, fileName: string): Promise<{ ok: true } | { ok: false; error: string } | { ok: 'unavailable'; reason: string }> {
+export async function compileCheck(
+  python: string,
+  text: string,
+  fileName: string,
+): Promise<{ ok: true } | { ok: false; error: string; line?: number } | { ok: 'unavailable'; reason: string }> {
   const r = await run(python, ['-c', COMPILE, fileName], text);
   if (r.error) return { ok: 'unavailable', reason: r.error.message };
   if (r.code === 0) return { ok: true };
-  return { ok: false, error: r.stderr.trim().split('\n').slice(-4).join('\n') };
+  const line = Number.parseInt(r.stdout.trim(), 10);
+  return { ok: false, error: r.stderr.trim().split('\n').slice(-4).join('\n'), ...(line > 0 ? { line } : {}) };
 }
 
 // Alembic's own hook runner, so console_scripts / exec / module hooks behave exactly as after `alembic revision`.

@@ -209,13 +209,13 @@ async function validate(text: string, fileName: string, python: string | undefin
   if (syntax.length) {
     const at = syntax[0].range.start;
     const line = text.slice(0, at).split('\n').length;
-    throw new RenderFailedError('parse', `syntax error at line ${line}`, text);
+    throw new RenderFailedError('parse', `syntax error at line ${line}`, text, line);
   }
   if (!python) {
     warnings.push('Not compiled with Python (no interpreter given); checked with the parser only');
     return;
   }
   const compiled = await compileCheck(python, text, fileName);
-  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text);
+  if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text, compiled.line);
   if (compiled.ok === 'unavailable') warnings.push(`Not compiled with Python (${compiled.reason}); checked with the parser only`);
 }
