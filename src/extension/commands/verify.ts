@@ -3,12 +3,12 @@ import type { Provider } from '../config';
 import type { Ctx, LastSquash } from '../ctx';
 import type { ProjectState } from '../state/projects';
 import { trustRefusal } from './trustGate';
-import { openChainSquashDiff, openObjectDiff, presentDifferences } from '../verify/present';
+import { openChainSquashDiff, openDataDiff, openObjectDiff, presentDifferences } from '../verify/present';
 import { withCancellableProgress } from '../verify/progress';
 import type { VerifyOutcome } from '../verify/results';
 import { runVerify, type VerifyTarget } from '../verify/run';
 import { differenceCount } from '../verify/format';
-import type { ObjectDifference } from '../../core/schema';
+import type { ObjectDifference, TableDataDifference } from '../../core/schema';
 import { pickFrom, pickProject, pickTip } from './pick';
 import type { Cmd } from './types';
 
@@ -114,9 +114,11 @@ export function showSchemaDiff(ctx: Ctx): Cmd {
   };
 }
 
-/** A Schema Differences item: that object's text on both sides. */
+/** A Schema Differences item: that object's text on both sides, or a table's rows side by side. */
 export function openSchemaDifference(ctx: Ctx): Cmd {
-  return async (d?: ObjectDifference) => {
-    if (d) await openObjectDiff(ctx, d);
+  return async (d?: ObjectDifference | TableDataDifference) => {
+    if (!d) return;
+    if ('table' in d) await openDataDiff(ctx, d);
+    else await openObjectDiff(ctx, d);
   };
 }

@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import type { TableDataDifference } from '../../../src/core/schema';
+import { dataRows, rowTexts } from '../../../src/extension/verify/dataRows';
+
+const countries: TableDataDifference = {
+  table: 'public.countries',
+  change: 'changed',
+  leftCount: 3,
+  rightCount: 3,
+  missing: { count: 2, examples: [{ id: '10', code: 'FR', name: 'France' }, { id: '2', code: 'DE', name: 'Germany' }] },
+  extra: { count: 2, examples: [{ id: '2', code: 'DE', name: 'Deutschland' }, { id: '11', code: 'IT', name: 'Italy' }] },
+  detail: '2 rows differ',
+};
+
+describe('seed-data rows side by side', () => {
+  it('pairs rows by key, sorts them by it (numbers as numbers) and names the differing columns', () => {
+    const rows = dataRows(countries);
+    assert.deepEqual(rows.key, ['id']);
+    assert.deepEqual(rows.pairs.map((p) => p.key), ['2', '10', '11']);
+    assert.deepEqual(rows.pairs[0]!.differing, ['name']);
+    assert.equal(rows.pairs[1]!.squash, undefined);
+    assert.deepEqual(rows.pairs[1]!.differing, ['id', 'code', 'name']);
+  });
+
+  it('puts each key on the same line on both sides', () => {
+    const { chain, squash } = rowTexts(dataRows(countries));
+    const c = chain.split('\n');
+    const s = squash.split('\n');
+    assert.equal(c.length, s.length);
+    const row = c.findIndex((l) => l.includes('"Germany"'));
+    assert.ok(s[row]!.includes('"Deutschland"'), s.join('\n'));
+    assert.ok(s[row + 1]!.startsWith('(no row with id = 10)'));
+    assert.ok(c[row + 2]!.startsWith('(no row with id = 11)'));
+  });
+});
