@@ -65,9 +65,9 @@ async function pickTarget(ctx: Ctx, state: ProjectState, args?: VerifyArgs): Pro
     if (!choice) return undefined;
     if (choice.last) return { kind: 'lastSquash', squash: last };
   }
-  const to = args?.to ?? (await pickTip(state));
+  const to = args?.to ?? (await pickTip(state, 'Verify Squash'));
   if (!to) return undefined;
-  const from = args?.from ?? (await pickFrom(state, to));
+  const from = args?.from ?? (await pickFrom(state, to, 'Verify Squash'));
   if (!from) return undefined;
   return { kind: 'range', from, to };
 }
@@ -100,8 +100,10 @@ async function tellOutcome(ctx: Ctx, outcome: VerifyOutcome): Promise<void> {
     void vscode.window.showWarningMessage(`Verify: ${differenceCount(record.result)} difference(s) between the chain and ${record.title}. See the Schema Differences view and the Problems panel.`);
   } else if (outcome.status === 'failed' || outcome.status === 'refused') {
     const log = 'Show Log';
-    const choice = await vscode.window.showErrorMessage(outcome.status === 'failed' ? 'Verify failed' : 'Cannot verify', { modal: true, detail: (outcome.reasons ?? []).join('\n\n') }, log);
+    const buttons = outcome.fix === 'interpreter' ? [...interpreterButtons(), log] : [log];
+    const choice = await vscode.window.showErrorMessage(outcome.status === 'failed' ? 'Verify failed' : 'Cannot verify', { modal: true, detail: (outcome.reasons ?? []).join('\n\n') }, ...buttons);
     if (choice === log) ctx.log.show();
+    else if (choice) await runInterpreterButton(choice);
   }
 }
 
@@ -121,4 +123,17 @@ export function openSchemaDifference(ctx: Ctx): Cmd {
     if ('table' in d) await openDataDiff(ctx, d);
     else await openObjectDiff(ctx, d);
   };
+}
+
+const SELECT_INTERPRETER = 'Select Interpreter';
+const OPEN_SETTINGS = 'Open Settings';
+
+/** "Select Interpreter" only when the Python extension is there to do it. */
+export function interpreterButtons(): string[] {
+  return vscode.extensions.getExtension('ms-python.python') ? [SELECT_INTERPRETER, OPEN_SETTINGS] : [OPEN_SETTINGS];
+}
+
+export async function runInterpreterButton(choice: string): Promise<void> {
+  if (choice === SELECT_INTERPRETER) await vscode.commands.executeCommand('python.setInterpreter');
+  else if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'alembicSquash.python');
 }

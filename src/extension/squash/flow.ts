@@ -20,6 +20,7 @@ import { reviewActions } from '../review/actions';
 import { reviewModel, type Strategy } from '../review/model';
 import { applyFileEdits, dirtyAmong, undoFileEdits, writeBlockers, type ApplyReport, type UndoReport } from './apply';
 import { involvedPaths } from './editOps';
+import { interpreterFor } from '../verify/environment';
 import { replacedBodiesText, stampPlanMarkdown } from './reviewText';
 
 export interface SquashRequest {
@@ -86,7 +87,7 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
     }
   }
 
-  const python = ctx.pythonFor(state);
+  const python = await interpreterFor(ctx, state);
   if (!python) ctx.log.warn('Restricted Mode: the squash is rendered with the built-in template (the project\'s Python is not run)');
   let render: RenderResult;
   try {
