@@ -8,6 +8,8 @@
   let proof;
   const diffs = new Map();
   const open = new Set();
+  /** Whether the list of members is unfolded; undefined until the user folds or unfolds it. */
+  let listOpen;
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -26,7 +28,8 @@
     if (!model) return;
     const done = status && ['applied', 'restored', 'cancelled', 'undone', 'refused'].includes(status.phase);
     const busy = status && ['applying', 'verifying'].includes(status.phase);
-    app.replaceChildren(
+    // replaceChildren would print an undefined section as the text "undefined".
+    const sections = [
       el('header', {},
         el('h1', {}, model.title),
         el('p', { class: 'sub' },
@@ -49,7 +52,7 @@
       warnings(),
       el('section', {},
         el('h2', {}, `Revisions replaced (${model.members.length})`),
-        el('details', { open: model.members.length <= 12 },
+        el('details', { open: listOpen ?? model.members.length <= 12, ontoggle: (e) => (listOpen = e.target.open) },
           el('summary', {}, `${model.members.length} revisions, oldest first — select one to see its diff against the squash`),
           el('ol', { class: 'members' }, model.members.map(member)))),
       filesSection(),
@@ -58,7 +61,9 @@
       stampSection(),
       el('section', {},
         el('h2', {}, 'The new file ', code(model.newFile.name)),
-        el('pre', { class: 'file' }, model.newFile.text)));
+        el('pre', { class: 'file' }, model.newFile.text)),
+    ];
+    app.replaceChildren(...sections.filter((x) => x !== undefined));
   }
 
   function statusBanner() {

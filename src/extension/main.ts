@@ -54,9 +54,11 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   const reviews = new ReviewDocuments();
   const revisions = new RevisionsProvider(store);
   const view = createRevisionsView(revisions);
-  const status = new HeadStatus(store);
   const server = new ServerConnection(context, log);
   const ctx = new Ctx(context, log, config, store, reviews, revisions, view);
+  // While a squash is being written the graph passes through states that are not the user's.
+  const status = new HeadStatus(store, () => ctx.applying);
+  context.subscriptions.push(ctx.onDidChangeApplying((on) => on || status.update()));
   const graphChanged = new vscode.EventEmitter<void>();
   const differences = new SchemaDifferencesProvider(ctx.verifications);
   const differencesView = createSchemaDifferencesView(differences);

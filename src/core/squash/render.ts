@@ -209,6 +209,9 @@ async function validate(text: string, fileName: string, python: string | undefin
   if (syntax.length) {
     const at = syntax[0].range.start;
     const line = text.slice(0, at).split('\n').length;
+    // The parser notices an unclosed bracket where it ends; Python names the line it opened on.
+    const compiled = python ? await compileCheck(python, text, fileName) : undefined;
+    if (compiled?.ok === false && compiled.line) throw new RenderFailedError('parse', compiled.error.split('\n').pop()!, text, compiled.line);
     throw new RenderFailedError('parse', `syntax error at line ${line}`, text, line);
   }
   if (!python) {

@@ -53,6 +53,7 @@ export class ReviewPanel implements vscode.Disposable {
   private settle: ((d: ReviewDecision) => void) | undefined;
   private status: ReviewStatus = { phase: 'reviewing', text: 'Nothing is written until you press Apply.' };
   private proof: ProofSummary | undefined;
+  private closed = false;
   /** Resolves when the user presses Apply or Cancel, or closes the panel (→ cancel). */
   readonly decision: Promise<ReviewDecision>;
 
@@ -60,8 +61,9 @@ export class ReviewPanel implements vscode.Disposable {
   static show(extensionUri: vscode.Uri, model: ReviewModel, actions: ReviewActions): ReviewPanel {
     const previous = ReviewPanel.current;
     if (previous) {
-      previous.settle?.('cancel');
-      previous.settle = undefined;
+      // The panel now belongs to the new review: the old one is cancelled and says nothing more.
+      previous.closed = true;
+      previous.decide('cancel');
     }
     const panel =
       previous?.panel ??
@@ -94,6 +96,7 @@ export class ReviewPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)),
       panel.onDidDispose(() => {
+        this.closed = true;
         this.decide('cancel');
         if (ReviewPanel.current === this) ReviewPanel.current = undefined;
         this.disposeListeners();
@@ -104,12 +107,17 @@ export class ReviewPanel implements vscode.Disposable {
 
   setStatus(status: ReviewStatus): void {
     this.status = status;
-    void this.panel.webview.postMessage({ type: 'status', status });
+    this.post({ type: 'status', status });
   }
 
   setProof(proof: ProofSummary): void {
     this.proof = proof;
-    void this.panel.webview.postMessage({ type: 'proof', proof });
+    this.post({ type: 'proof', proof });
+  }
+
+  /** Closing the panel cancels the review; what the flow says after that has nowhere to go. */
+  private post(message: unknown): void {
+    if (!this.closed) void this.panel.webview.postMessage(message);
   }
 
   /** What a test presses. */
@@ -126,7 +134,7 @@ export class ReviewPanel implements vscode.Disposable {
   private async receive(m: FromWebview): Promise<void> {
     switch (m.type) {
       case 'ready':
-        void this.panel.webview.postMessage({ type: 'model', model: this.model, status: this.status, proof: this.proof });
+        this.post({ type: 'model', model: this.model, status: this.status, proof: this.proof });
         return;
       case 'apply':
       case 'cancel':
@@ -140,7 +148,7 @@ export class ReviewPanel implements vscode.Disposable {
         return;
       }
       case 'memberDiff':
-        void this.panel.webview.postMessage({ type: 'memberDiff', diff: this.actions.memberDiff(m.revision) });
+        this.post({ type: 'memberDiff', diff: this.actions.memberDiff(m.revision) });
         return;
       case 'openMemberDiff':
         return this.actions.openMemberDiff(m.revision);

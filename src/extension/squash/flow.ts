@@ -142,7 +142,9 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
   }
 
   const preview = interactive && ctx.config.refactorPreview(scope);
-  const report = await applyFileEdits(edits, { preview, describe: (f) => rel(state, f) });
+  if (preview) panel?.setStatus({ phase: 'applying', text: 'In the refactor preview below: tick every entry and press Apply there, or Discard. A partial application is undone.' });
+  ctx.setApplying(true);
+  const report = await applyFileEdits(edits, { preview, describe: (f) => rel(state, f) }).finally(() => ctx.setApplying(false));
   squashRecord.applied = report.status === 'applied';
   ctx.recordSquash(squashRecord);
   const said = applyWords(state, plan, report);
@@ -227,7 +229,7 @@ async function showRenderFailure(ctx: Ctx, plan: SquashPlan, err: RenderFailedEr
   const log = 'Show Log';
   const where = line ? ` at line ${line}` : '';
   void vscode.window
-    .showErrorMessage(`The squash of ${plan.members.length} revisions was not written: the rendered file failed to ${err.stage === 'parse' ? 'parse' : err.stage === 'compile' ? 'compile' : `render (${err.stage})`}${where}. ${err.details}`, log)
+    .showErrorMessage(`The squash of ${plan.members.length} revisions was not written: the rendered file failed to ${err.stage === 'parse' ? 'parse' : err.stage === 'compile' ? 'compile' : `render (${err.stage})`}${where} (${err.details.split('\n').pop()}). It is open, read-only, at that line.`, log)
     .then((c) => c && ctx.log.show());
 }
 
