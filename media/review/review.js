@@ -95,7 +95,7 @@
       el('div', { class: 'row' },
         el('button', { class: 'toggle', 'aria-expanded': String(shown), onclick: () => toggle(m.revision) }, shown ? '▾' : '▸'),
         code(m.revision), ' ', el('span', { class: 'message' }, m.message || '(no message)'),
-        diff && shown ? el('span', { class: 'counts' }, ` +${diff.added} −${diff.removed}`) : undefined,
+        diff && shown ? el('span', { class: 'counts' }, diff.added + diff.removed ? ` +${diff.added} −${diff.removed}` : ' carried unchanged') : undefined,
         el('button', { class: 'link', onclick: () => vscode.postMessage({ type: 'openMemberDiff', revision: m.revision }) }, 'Open in Diff Editor')),
       shown ? (diff ? diffTable(diff) : el('p', { class: 'muted' }, 'Computing the diff…')) : undefined);
   }
@@ -113,6 +113,7 @@
     if (!diff.found) return el('p', { class: 'muted' }, 'The new file has no block marked for this revision.');
     const cell = (side, kind) => [el('td', { class: `num ${kind}` }, side ? String(side.line) : ''), el('td', { class: `code ${kind}` }, side ? side.text : '')];
     return el('table', { class: 'diff' },
+      el('colgroup', {}, el('col', { class: 'num' }), el('col', {}), el('col', { class: 'num' }), el('col', {})),
       el('thead', {}, el('tr', {}, el('th', { colspan: '2' }, 'This revision'), el('th', { colspan: '2' }, 'In the squash'))),
       el('tbody', {}, diff.rows.map((r) => el('tr', { class: r.kind }, cell(r.left, r.left ? (r.kind === 'same' ? '' : 'del') : 'empty'), cell(r.right, r.right ? (r.kind === 'same' ? '' : 'ins') : 'empty')))));
   }

@@ -4,7 +4,7 @@
  * the ops renderer writes (`# --- <revision>: <message> ---`), one per member in each function.
  */
 import { diffLines } from 'diff';
-import { dedent, type MigrationFile } from '../../core/parse';
+import { dedent, indent, type MigrationFile } from '../../core/parse';
 
 export interface MemberText {
   upgrade: string;
@@ -68,7 +68,8 @@ export function memberText(file: MigrationFile | undefined): MemberText {
   return { upgrade: (file?.upgrade?.body ?? '').trimEnd(), downgrade: (file?.downgrade?.body ?? '').trimEnd() };
 }
 
-const layout = (t: MemberText) => `def upgrade():\n${t.upgrade}\n\ndef downgrade():\n${t.downgrade}\n`;
+const body = (text: string) => indent(text || 'pass', '    ');
+const layout = (t: MemberText) => `def upgrade():\n${body(t.upgrade)}\n\ndef downgrade():\n${body(t.downgrade)}\n`;
 
 /** Side-by-side rows: runs of removed lines next to the added lines that follow them are `changed`. */
 export function memberDiff(revision: string, original: MemberText, squashed: MemberText | undefined): MemberDiff {

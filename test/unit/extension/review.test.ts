@@ -48,7 +48,7 @@ describe('the squash review screen (model and per-member diff)', () => {
   it('shows a changed line next to its original', () => {
     const diff = memberDiff('r1', { upgrade: "op.add_column('t', 'a')\nop.drop_table('x')", downgrade: 'pass' }, { upgrade: "op.add_column('t', 'a')\nop.drop_table('y')", downgrade: 'pass' });
     const changed = diff.rows.filter((r) => r.kind !== 'same');
-    assert.deepEqual(changed, [{ kind: 'changed', left: { line: 3, text: "op.drop_table('x')" }, right: { line: 3, text: "op.drop_table('y')" } }]);
+    assert.deepEqual(changed, [{ kind: 'changed', left: { line: 3, text: "    op.drop_table('x')" }, right: { line: 3, text: "    op.drop_table('y')" } }]);
     assert.equal(memberDiff('r2', { upgrade: 'pass', downgrade: 'pass' }, undefined).found, false);
   });
 });
