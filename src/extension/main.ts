@@ -17,6 +17,7 @@ import type { VerifyOutcome, VerifyRecord } from './verify/results';
 import { SchemaDifferencesProvider, createSchemaDifferencesView, type DifferenceSnapshotNode } from './views/schemaDifferences';
 import { HeadStatus } from './views/statusBar';
 import { ReviewPanel } from './review/panel';
+import { openCreatedMerges } from './documents/createdMerge';
 
 /** The API returned from activate(); tests await `ready` and events instead of sleeping. */
 export interface AlembicSquashApi {
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   const ctx = new Ctx(context, log, config, store, reviews, revisions, view);
   // While a squash is being written the graph passes through states that are not the user's.
   const status = new HeadStatus(store, () => ctx.applying);
-  context.subscriptions.push(ctx.onDidChangeApplying((on) => on || status.update()));
+  context.subscriptions.push(ctx.onDidChangeApplying((on) => on || status.update()), openCreatedMerges(ctx));
   const graphChanged = new vscode.EventEmitter<void>();
   const differences = new SchemaDifferencesProvider(ctx.verifications);
   const differencesView = createSchemaDifferencesView(differences);

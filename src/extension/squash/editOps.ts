@@ -1,11 +1,13 @@
 /**
  * FileEdit[] (the squash engine's pure edits) → the operations of one WorkspaceEdit, with ranges
  * as line/character positions and the label each entry shows in the refactor preview. No vscode:
- * workspaceEdit.ts turns these into a vscode.WorkspaceEdit.
+ * apply.ts turns these into a vscode.WorkspaceEdit.
  */
 import * as path from 'node:path';
 import { LineIndex } from '../../core/scripts';
-import { applyChanges, type FileEdit } from '../../core/squash';
+// The edits module alone: the squash index would pull the SQL parser (and its .wasm) into every bundle that applies edits.
+import { applyChanges } from '../../core/squash/edits';
+import type { FileEdit } from '../../core/squash';
 
 export interface Position {
   line: number;
