@@ -136,4 +136,27 @@ describe('the squash review screen', () => {
     assert.equal(undone!.restored.length, 7);
     assert.deepEqual(versionsOnDisk(), original);
   });
+
+  it('Show Stamp Plan opens a read-only Markdown preview, nothing to save', async () => {
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', { configPath, from: '8a4e6b2c9f31', to: 'e91a4d6c0b27', revisionId: 'new', interactive: false });
+    assert.equal(outcome?.status, 'applied');
+    try {
+      const shown = new Promise<void>((resolve) => {
+        const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+          if (!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes('stamp-plan'))) return;
+          sub.dispose();
+          resolve();
+        });
+      });
+      await vscode.commands.executeCommand('alembicSquash.showStampPlan');
+      await shown;
+      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.includes('stamp-plan'))!;
+      assert.ok(tab.input instanceof vscode.TabInputWebview, `not a preview: ${tab.label}`);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'an untitled document was opened');
+    } finally {
+      await vscode.commands.executeCommand('alembicSquash.undoLastSquash', { interactive: false });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    assert.deepEqual(versionsOnDisk(), original);
+  });
 });

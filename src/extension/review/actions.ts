@@ -7,6 +7,7 @@ import type { ProjectState } from '../state/projects';
 import { verifyWithProgress } from '../commands/verify';
 import { differenceCount, resultLines } from '../verify/format';
 import type { VerifyOutcome } from '../verify/results';
+import { editorWords } from '../verify/words';
 import { showStampPlan } from '../squash/flow';
 import { memberDiff, memberDiffTexts, memberText, squashedBlocks, type MemberText } from './memberDiff';
 import type { ProofSummary, ReviewActions } from './panel';
@@ -53,6 +54,11 @@ export function reviewActions(ctx: Ctx, state: ProjectState, squash: LastSquash,
 
 /** A verify outcome in the review's words. */
 export function proofOf(outcome: VerifyOutcome): ProofSummary {
+  const proof = summaryOf(outcome);
+  return { ...proof, lines: proof.lines.map(editorWords) };
+}
+
+function summaryOf(outcome: VerifyOutcome): ProofSummary {
   const record = outcome.record;
   if (outcome.status === 'equal' && record) {
     return { status: 'equal', headline: 'Equal: the squash gives the same schema and seed data as the chain.', lines: resultLines(record.result, false, record.downgradeSkipped).filter((l) => l.trim()) };

@@ -10,6 +10,7 @@ import { interpreterFor, providerOptionsFor } from './environment';
 import { createdFile, historyBefore } from './history';
 import type { DiagnosticTargets } from './diagnostics';
 import type { VerifyOutcome, VerifyRecord } from './results';
+import { editorWords } from './words';
 
 /** What to verify: a range squashed in memory (nothing written), or the squash last applied. */
 export type VerifyTarget = { kind: 'range'; from: string; to: string } | { kind: 'lastSquash'; squash: LastSquash };
@@ -156,6 +157,6 @@ function failure(ctx: Ctx, err: unknown): VerifyOutcome {
       ],
     };
   }
-  // No back end, env.py errors: their messages already say what to do.
-  return { status: 'failed', reasons: [err instanceof Error ? err.message : String(err)] };
+  // No back end, env.py errors: their messages say what to do, in the CLI's words made the editor's.
+  return { status: 'failed', reasons: [editorWords(err instanceof Error ? err.message : String(err))] };
 }
