@@ -105,8 +105,22 @@ describe('the squash flow on a 50-revision project (ui)', function () {
     await wb.runCommand('View: Show Explorer');
     const row = (name: RegExp) => wb.page.locator(`${Selectors.explorer} ${Selectors.listRow}`).filter({ hasText: name });
     await row(/^migrations$/).click();
-    await row(/^versions$/).click({ button: 'right' });
-    await wb.page.locator('.context-view .monaco-menu .action-label').filter({ hasText: 'Squash Migrations…' }).click();
+    // The context menu may ignore a click while it is still opening: open it again until the picker shows.
+    const picker = wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: /last revision of the range/ });
+    for (let attempt = 1; ; attempt++) {
+      await row(/^versions$/).click({ button: 'right' });
+      const entry = wb.page.locator('.context-view .monaco-menu .action-label').filter({ hasText: 'Squash Migrations…' });
+      await entry.waitFor();
+      await entry.hover();
+      await entry.click();
+      try {
+        await picker.waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await wb.page.keyboard.press('Escape');
+      }
+    }
     await pick(/last revision of the range/, revisionId(50));
     await pick(new RegExp(`first revision of the range ending at ${revisionId(50)}`), 'base');
     await type(/^Squash 50 revisions/);
