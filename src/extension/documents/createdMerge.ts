@@ -12,20 +12,20 @@ export function openCreatedMerges(ctx: Ctx): vscode.Disposable {
     if (ctx.applying) return;
     for (const uri of e.files) {
       if (uri.scheme !== 'file' || !uri.fsPath.endsWith('.py') || !ctx.store.projectOfFile(uri.fsPath)) continue;
-      const doc = await Promise.resolve(vscode.workspace.openTextDocument(uri)).catch(() => undefined);
-      if (!doc) continue;
-      // The quick fix creates the file, then fills it in the same edit: read it once it has text.
-      const text = doc.getText() || (await firstText(doc)) || readOr(uri.fsPath);
+      // Read from disk; never open a model here (a model opened while a file is being written can
+      // hold a stale text). The quick fix creates an empty file, then fills its buffer in the same edit.
+      const open = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const text = readOr(uri.fsPath) || open()?.getText() || (await firstText(uri));
       if (parseHeader(text).downRevisions.length < 2) continue;
       await vscode.window.showTextDocument(uri, { preview: false });
     }
   });
 }
 
-function firstText(doc: vscode.TextDocument): Promise<string> {
+function firstText(uri: vscode.Uri): Promise<string> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(''), 2000);
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === doc && doc.getText() && done(doc.getText()));
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.toString() === uri.toString() && e.document.getText() && done(e.document.getText()));
     function done(text: string) {
       clearTimeout(timer);
       sub.dispose();

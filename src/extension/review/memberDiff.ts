@@ -68,7 +68,8 @@ export function memberText(file: MigrationFile | undefined): MemberText {
   return { upgrade: (file?.upgrade?.body ?? '').trimEnd(), downgrade: (file?.downgrade?.body ?? '').trimEnd() };
 }
 
-const body = (text: string) => indent(text || 'pass', '    ');
+// An empty side says so (e.g. a squash whose downgrade() only raises carries no member's downgrade).
+const body = (text: string) => indent(text || '# (nothing for this revision here)', '    ');
 const layout = (t: MemberText) => `def upgrade():\n${body(t.upgrade)}\n\ndef downgrade():\n${body(t.downgrade)}\n`;
 
 /** Side-by-side rows: runs of removed lines next to the added lines that follow them are `changed`. */

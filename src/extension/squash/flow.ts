@@ -276,7 +276,8 @@ export async function showStampPlan(ctx: Ctx, squash: LastSquash): Promise<void>
  * and are cleared.
  */
 export async function undoSquash(ctx: Ctx, squash: LastSquash): Promise<UndoReport> {
-  const report = await undoFileEdits(squash.edits);
+  ctx.setApplying(true);
+  const report = await undoFileEdits(squash.edits).finally(() => ctx.setApplying(false));
   if (report.undone) {
     squash.applied = false;
     ctx.recordSquash(squash);
