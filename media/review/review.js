@@ -18,7 +18,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else if (v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
     }
-    for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    for (const c of children.flat(Infinity)) if (c !== undefined && c !== null && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
     return e;
   }
   const code = (t) => el('code', {}, t);
@@ -38,6 +38,9 @@
           ' · revision id: ', code(model.newRevision), model.idChanged ? ' (new id)' : " (the tip's id)",
           ' · down_revision: ', model.downRevisions.length ? model.downRevisions.map((d) => code(d)) : 'none (base)'),
         statusBanner(),
+        model.refactorPreview && status && status.phase === 'reviewing'
+          ? el('p', { class: 'muted', 'data-preview': 'on' }, 'Apply then opens VS Code\'s refactor preview (setting alembicSquash.refactorPreview): tick every entry there.')
+          : undefined,
         el('div', { class: 'actions' },
           done
             ? [status.phase === 'applied' ? [button('Verify', 'verifyApplied', { class: 'primary' }), button('Undo Squash', 'undo')] : []]

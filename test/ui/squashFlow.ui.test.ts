@@ -166,8 +166,15 @@ describe('the squash flow on a 50-revision project (ui)', function () {
   it('puts back a partial application of the refactor preview and says so', async () => {
     mkdirSync(join(project, '.vscode'), { recursive: true });
     writeFileSync(join(project, '.vscode/settings.json'), JSON.stringify({ 'alembicSquash.refactorPreview': true }));
-    await squashFromPalette(4, 2, undefined);
-    await review().getByRole('heading', { name: /Squash 3 revisions/ }).waitFor();
+    // The workspace setting reaches the extension a moment later: the review says when it is on.
+    for (let attempt = 1; ; attempt++) {
+      await squashFromPalette(4, 2, undefined);
+      await review().getByRole('heading', { name: /Squash 3 revisions/ }).waitFor();
+      if (await review().locator('[data-preview=on]').count()) break;
+      assert.ok(attempt < 5, 'the refactorPreview setting never reached the review');
+      await review().getByRole('button', { name: 'Cancel' }).click();
+      await review().getByText('Cancelled: nothing was written.').waitFor();
+    }
     await review().getByRole('button', { name: 'Apply' }).click();
     // VS Code's preview lists every entry unticked: tick the new file only, then its Apply.
     const entry = wb.page.locator(Selectors.listRow).filter({ hasText: /\(creating\)/ }).first();

@@ -26,6 +26,8 @@ export interface ReviewModel {
   stamp: StampPlan;
   renderedWith: RenderResult['renderedWith'];
   warnings: string[];
+  /** Apply also shows VS Code's refactor preview (the `refactorPreview` setting). */
+  refactorPreview: boolean;
   newFile: { name: string; text: string };
 }
 
@@ -42,6 +44,7 @@ export interface ReviewInput {
   edits: readonly FileEdit[];
   stamp: StampPlan;
   strategy: Strategy;
+  refactorPreview?: boolean;
   /** The project folder paths are shown relative to. */
   here: string;
 }
@@ -76,6 +79,7 @@ export function reviewModel(input: ReviewInput): ReviewModel {
     stamp: input.stamp,
     renderedWith: render.renderedWith,
     warnings: render.warnings,
+    refactorPreview: input.refactorPreview ?? false,
     newFile: { name: render.fileName, text: render.text },
   };
 }

@@ -121,7 +121,7 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
 
   let panel: ReviewPanel | undefined;
   if (interactive) {
-    const model = reviewModel({ plan, render, edits, stamp: squashRecord.stamp, strategy, here: state.project.here });
+    const model = reviewModel({ plan, render, edits, stamp: squashRecord.stamp, strategy, refactorPreview: ctx.config.refactorPreview(scope), here: state.project.here });
     panel = ReviewPanel.show(ctx.extension.extensionUri, model, reviewActions(ctx, state, squashRecord, files));
     if ((await panel.decision) === 'cancel') {
       panel.setStatus({ phase: 'cancelled', text: 'Cancelled: nothing was written.' });
