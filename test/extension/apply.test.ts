@@ -31,6 +31,21 @@ function versionsOnDisk(): Map<string, string> {
   );
 }
 
+/** Resolves once the graph satisfies `test` (checked now and after every change). */
+function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
+  if (test()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const sub = a.onDidChangeGraph(() => {
+      if (!test()) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+const ids = (a: AlembicSquashApi) => a.projects()[0]!.revisions.map((r) => r.revision).sort().join();
+let originalIds = '';
+
 /** The edits of squashing 8a4e..e91a under a new id (a create, four deletes, the head rewired), kept from the first test. */
 let all: FileEdit[] = [];
 const edits = async (): Promise<FileEdit[]> => all;
@@ -38,10 +53,16 @@ const edits = async (): Promise<FileEdit[]> => all;
 describe('all-or-nothing apply of a squash', () => {
   let original: Map<string, string>;
   before(async () => {
-    await api();
+    const a = await api();
     original = versionsOnDisk();
+    originalIds = ids(a);
   });
-  afterEach(() => assert.deepEqual(versionsOnDisk(), original, 'a test left the versions folder changed'));
+  afterEach(async () => {
+    assert.deepEqual(versionsOnDisk(), original, 'a test left the versions folder changed');
+    // The next squash plans from the graph: wait until it has seen the files restored.
+    const a = await api();
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
 
   it('applies every edit without asking, then undo restores every file', async () => {
     const a = await api();
@@ -97,13 +118,15 @@ describe('all-or-nothing apply of a squash', () => {
 describe('the squash review screen', () => {
   let original: Map<string, string>;
   before(async () => {
-    await api();
+    const a = await api();
     original = versionsOnDisk();
+    originalIds ||= ids(a);
   });
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   async function squashThroughReview(press: 'apply' | 'cancel'): Promise<SquashOutcome | undefined> {
     const a = await api();
+    await graphWhere(a, () => ids(a) === originalIds);
     const shown = new Promise<NonNullable<AlembicSquashApi['review']['open']>>((resolve) => {
       const sub = a.review.onDidShow((p) => {
         sub.dispose();
@@ -135,6 +158,8 @@ describe('the squash review screen', () => {
     assert.equal(undone?.undone, true);
     assert.equal(undone!.restored.length, 7);
     assert.deepEqual(versionsOnDisk(), original);
+    const ext = await api();
+    await graphWhere(ext, () => ids(ext) === originalIds);
   });
 
   it('Show Stamp Plan opens a read-only Markdown preview, nothing to save', async () => {
@@ -158,5 +183,7 @@ describe('the squash review screen', () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
     assert.deepEqual(versionsOnDisk(), original);
+    const ext = await api();
+    await graphWhere(ext, () => ids(ext) === originalIds);
   });
 });
