@@ -40,6 +40,10 @@ export class Config implements vscode.Disposable {
   strategy(scope?: vscode.Uri): 'ops' {
     return this.get(scope).get<'ops'>('strategy', 'ops');
   }
+  /** Show VS Code's refactor preview before a squash is written (off: the review screen is the confirmation). */
+  refactorPreview(scope?: vscode.Uri): boolean {
+    return this.get(scope).get<boolean>('refactorPreview', false);
+  }
   revisionId(scope?: vscode.Uri): RevisionIdSetting {
     return this.get(scope).get<RevisionIdSetting>('revisionId', 'tip');
   }

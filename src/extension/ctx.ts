@@ -48,7 +48,7 @@ export class Ctx {
     readonly revisions: RevisionsProvider,
     readonly view: vscode.TreeView<TreeNode>,
   ) {
-    extension.subscriptions.push(this.squashed, this.schemas, this.verifications);
+    extension.subscriptions.push(this.squashed, this.schemas, this.verifications, this.applyingChanged);
   }
 
   get trusted(): boolean {
@@ -60,6 +60,18 @@ export class Ctx {
     if (!this.trusted) return undefined;
     const scope = state.folder.uri;
     return findPython({ python: this.config.python(scope) || undefined, projectDir: state.project.here });
+  }
+
+  private applyingNow = false;
+  private readonly applyingChanged = new vscode.EventEmitter<boolean>();
+  /** Fires when a squash starts or stops being written (the status bar holds still meanwhile). */
+  readonly onDidChangeApplying = this.applyingChanged.event;
+  get applying(): boolean {
+    return this.applyingNow;
+  }
+  setApplying(on: boolean): void {
+    this.applyingNow = on;
+    this.applyingChanged.fire(on);
   }
 
   recordSquash(squash: LastSquash): void {

@@ -20,6 +20,8 @@ import { registerGraph } from './graph';
 import { GraphPanel } from './graph/panel';
 import { registerDatabases } from './databases';
 import type { DatabasesProvider } from './databases/view';
+import { ReviewPanel } from './review/panel';
+import { openCreatedMerges } from './documents/createdMerge';
 
 /** The API returned from activate(); tests await `ready` and events instead of sleeping. */
 export interface AlembicSquashApi {
@@ -43,6 +45,8 @@ export interface AlembicSquashApi {
   readonly onDidFinishVerify: vscode.Event<VerifyOutcome>;
   /** What the Schema Differences view shows, as plain data. */
   schemaDifferences(): DifferenceSnapshotNode[];
+  /** The squash review screen: the one open, and an event when one is shown. */
+  readonly review: { readonly open: ReviewPanel | undefined; readonly onDidShow: vscode.Event<ReviewPanel> };
   /** Milliseconds spent in activate() itself (module loading excluded). */
   readonly activationMs: number;
   /** The Alembic: Graph panel when open. */
@@ -59,9 +63,11 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   const reviews = new ReviewDocuments();
   const revisions = new RevisionsProvider(store);
   const view = createRevisionsView(revisions);
-  const status = new HeadStatus(store);
   const server = new ServerConnection(context, log);
   const ctx = new Ctx(context, log, config, store, reviews, revisions, view);
+  // While a squash is being written the graph passes through states that are not the user's.
+  const status = new HeadStatus(store, () => ctx.applying);
+  context.subscriptions.push(ctx.onDidChangeApplying((on) => on || status.update()), openCreatedMerges(ctx));
   const graphChanged = new vscode.EventEmitter<void>();
   const differences = new SchemaDifferencesProvider(ctx.verifications);
   const differencesView = createSchemaDifferencesView(differences);
@@ -131,6 +137,12 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
     },
     onDidFinishVerify: ctx.verifications.onDidFinish,
     schemaDifferences: () => differences.snapshot(),
+    review: {
+      get open() {
+        return ReviewPanel.open;
+      },
+      onDidShow: ReviewPanel.onDidShow,
+    },
     activationMs,
     get graphPanel() {
       return GraphPanel.current;

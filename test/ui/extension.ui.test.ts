@@ -79,7 +79,6 @@ describe('packaged extension in the workbench (ui)', function () {
     await wb.page.locator('.pane-header').filter({ hasText: 'Revisions' }).waitFor();
   }
 
-  const dialog = () => wb.page.locator('.monaco-dialog-box');
   const tab = (title: string | RegExp) => wb.page.locator('.tabs-container .tab').filter({ hasText: title });
 
   it('shows the fixture revisions in the Alembic view', async () => {
@@ -103,20 +102,22 @@ describe('packaged extension in the workbench (ui)', function () {
     await entry.waitFor({ state: 'hidden' });
   });
 
-  it('opens the review diff of a squash before anything is written', async () => {
+  it('opens the review screen of a squash before anything is written', async () => {
     await paletteThenPick('Alembic: Squash Revisions…');
     await pick(/last revision of the range/, 'e91a4d6c0b27');
     await pick(/first revision of the range ending at e91a4d6c0b27/, '8a4e6b2c9f31');
     await accept('Squash 4 revisions'); // the suggested message
     await accept('Revision id of the squashed revision'); // keep the tip's id
-    await dialog().getByRole('button', { name: 'Review Squash' }).click();
-    await tab(/Review Squash: 4 revisions/).waitFor();
-    // The confirmation comes back after the review opens; cancel it: nothing is written.
-    await dialog().waitFor();
-    await wb.page.keyboard.press('Escape');
-    await dialog().waitFor({ state: 'hidden' });
+    const review = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await review.getByRole('heading', { name: /Squash 4 revisions/ }).waitFor();
+    // VS Code's diff editor stays available for one member.
+    await review.locator('li.member[data-revision="c2d9e1f4a5b6"]').getByRole('button', { name: 'Open in Diff Editor' }).click();
+    await tab(/c2d9e1f4a5b6 ↔ its block in the squash/).waitFor();
     await wb.page.locator('.monaco-diff-editor').first().waitFor();
     await wb.screenshot('review-squash-diff');
+    await tab(/Squash 4 revisions/).click();
+    await review.getByRole('button', { name: 'Cancel' }).click();
+    await review.getByText('Cancelled: nothing was written.').waitFor();
     assert.ok(existsSync(join(project, 'migrations/versions/8a4e6b2c9f31_add_teams_and_membership.py')), 'the squash was not applied');
     await wb.runCommand('View: Close All Editors');
   });

@@ -283,6 +283,15 @@ export async function validate(text: string, fileName: string, python: string | 
   if (syntax.length) {
     const at = syntax[0].range.start;
     const line = text.slice(0, at).split('\n').length;
+    // Python has the last word: @lezer/python reports false errors in very long bodies (its LR stack
+    // is cut after ~440 blank-line-separated statements), and where the error is real, Python names
+    // the line an unclosed bracket opened on rather than where the parser noticed it.
+    const compiled = python ? await compileCheck(python, text, fileName) : undefined;
+    if (compiled?.ok === true) {
+      warnings.push(`The built-in parser could not read the squashed file past line ${line}; Python compiles it`);
+      return;
+    }
+    if (compiled?.ok === false && compiled.line) throw new RenderFailedError('parse', compiled.error.split('\n').pop()!, text, compiled.line);
     throw new RenderFailedError('parse', `syntax error at line ${line}`, text, line);
   }
   if (!python) {

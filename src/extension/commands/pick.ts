@@ -24,8 +24,11 @@ export async function pickProject(ctx: Ctx, configPath?: string): Promise<Projec
   return item?.state;
 }
 
+/** The command the pickers serve, in their titles. */
+export type Purpose = 'Squash Revisions' | 'Verify Squash';
+
 /** The newest revision of the range: heads first, then every revision newest first. */
-export async function pickTip(state: ProjectState): Promise<string | undefined> {
+export async function pickTip(state: ProjectState, purpose: Purpose = 'Squash Revisions'): Promise<string | undefined> {
   const map = state.scripts.map;
   const items = displayOrder(map).map((id) => {
     const r = map.get(id)!;
@@ -35,12 +38,12 @@ export async function pickTip(state: ProjectState): Promise<string | undefined> 
       id,
     };
   });
-  const item = await vscode.window.showQuickPick(items, { title: 'Squash Revisions: last revision of the range (the tip)', matchOnDescription: true });
+  const item = await vscode.window.showQuickPick(items, { title: `${purpose}: last revision of the range (the tip)`, matchOnDescription: true });
   return item?.id;
 }
 
 /** The first revision of the range, each choice marked squashable or not, with why not. */
-export async function pickFrom(state: ProjectState, to: string): Promise<string | undefined> {
+export async function pickFrom(state: ProjectState, to: string, purpose: Purpose = 'Squash Revisions'): Promise<string | undefined> {
   const map = state.scripts.map;
   const items = fromCandidates(map, to).map((c) => {
     const r = c.from === 'base' ? undefined : map.get(c.from);
@@ -52,7 +55,7 @@ export async function pickFrom(state: ProjectState, to: string): Promise<string 
     };
   });
   const item = await vscode.window.showQuickPick(items, {
-    title: `Squash Revisions: first revision of the range ending at ${to}`,
+    title: `${purpose}: first revision of the range ending at ${to}`,
     matchOnDescription: true,
     matchOnDetail: true,
   });

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { rangeForSelection } from '../squash/candidates';
-import { showStampPlan, squash, undoSquash, type SquashOutcome } from '../squash/flow';
+import { ReviewPanel } from '../review/panel';
+import { saveFirst, showStampPlan, squash, undoAndSay, type SquashOutcome } from '../squash/flow';
 import { RevisionNode, selectedRevisions, type TreeNode } from '../views/revisionsView';
 import type { Cmd } from './types';
 import { pickFrom, pickProject, pickTip } from './pick';
@@ -22,6 +23,7 @@ export function squashRange(ctx: Ctx): Cmd {
 }
 
 async function pickAndSquash(ctx: Ctx, args?: SquashRangeArgs): Promise<SquashOutcome | undefined> {
+  if (!(await unsavedChecked(ctx, args))) return undefined;
   const state = await pickProject(ctx, args?.configPath);
   if (!state) return undefined;
   const to = args?.to ?? (await pickTip(state));
@@ -40,6 +42,7 @@ export function squashSelected(ctx: Ctx): Cmd {
       return undefined;
     }
     const state = chosen[0]!.state;
+    if (!(await saveFirst(ctx, [state]))) return undefined;
     if (chosen.some((n) => n.state !== state)) {
       await vscode.window.showErrorMessage('Cannot squash revisions of different projects together.', { modal: true });
       return { status: 'refused', reasons: ['The selection spans several projects'] };
@@ -70,12 +73,16 @@ export interface UpToHereArgs {
 /** Squash Up to Here: base..that revision, from a tree node or the code lens. */
 export function squashUpToHere(ctx: Ctx): Cmd {
   return async (arg?: RevisionNode | UpToHereArgs): Promise<SquashOutcome | undefined> => {
-    if (arg instanceof RevisionNode) return squash(ctx, arg.state, { from: 'base', to: arg.revision });
+    if (arg instanceof RevisionNode) {
+      if (!(await saveFirst(ctx, [arg.state]))) return undefined;
+      return squash(ctx, arg.state, { from: 'base', to: arg.revision });
+    }
     if (arg?.revision) {
       await ctx.store.ready;
       const where = arg.configPath ?? arg.here;
       const state = where ? ctx.store.find(where) : ctx.store.all.find((s) => s.scripts.map.has(arg.revision));
       if (!state) throw new Error(`No Alembic project for revision ${arg.revision}`);
+      if (arg.interactive !== false && !(await saveFirst(ctx, [state]))) return undefined;
       return squash(ctx, state, { from: 'base', to: arg.revision, interactive: arg.interactive });
     }
     return pickAndSquash(ctx, { from: 'base' });
@@ -93,17 +100,27 @@ export function squashFolder(ctx: Ctx): Cmd {
   };
 }
 
+/** Review Squash: back to the review screen while it is open, else the last squash's diff. */
 export function reviewSquash(ctx: Ctx): Cmd {
   return async () => {
+    const open = ReviewPanel.open;
+    if (open) return void open.panel.reveal();
     if (!ctx.lastSquash) return void vscode.window.showInformationMessage('No squash to review yet: run Squash Revisions… first.');
     await ctx.reviews.open(ctx.lastSquash.review);
   };
 }
 
+/** Unsaved migration files are named before any picker (scripted runs refuse at the write instead). */
+function unsavedChecked(ctx: Ctx, args?: SquashRangeArgs): Promise<boolean> {
+  if (args?.interactive === false) return Promise.resolve(true);
+  const state = args?.configPath ? ctx.store.find(args.configPath) : undefined;
+  return saveFirst(ctx, state ? [state] : ctx.store.all);
+}
+
 export function showStampPlanCommand(ctx: Ctx): Cmd {
   return async () => {
     if (!ctx.lastSquash) return void vscode.window.showInformationMessage('No squash yet: the stamp plan comes with a squash.');
-    await showStampPlan(ctx.lastSquash);
+    await showStampPlan(ctx, ctx.lastSquash);
   };
 }
 
@@ -113,10 +130,6 @@ export function undoLastSquash(ctx: Ctx): Cmd {
       if (args?.interactive !== false) void vscode.window.showInformationMessage('There is no applied squash to undo.');
       return { undone: false };
     }
-    const result = await undoSquash(ctx, ctx.lastSquash);
-    if (!result.undone && result.reasons && args?.interactive !== false) {
-      await vscode.window.showErrorMessage('Cannot undo the last squash', { modal: true, detail: result.reasons.join('\n') });
-    }
-    return result;
+    return undoAndSay(ctx, ctx.lastSquash, args?.interactive !== false);
   };
 }

@@ -3,12 +3,12 @@ import type { Provider } from '../config';
 import type { Ctx, LastSquash } from '../ctx';
 import type { ProjectState } from '../state/projects';
 import { trustRefusal } from './trustGate';
-import { openChainSquashDiff, openObjectDiff, presentDifferences } from '../verify/present';
+import { openChainSquashDiff, openDataDiff, openObjectDiff, presentDifferences } from '../verify/present';
 import { withCancellableProgress } from '../verify/progress';
 import type { VerifyOutcome } from '../verify/results';
 import { runVerify, type VerifyTarget } from '../verify/run';
 import { differenceCount } from '../verify/format';
-import type { ObjectDifference } from '../../core/schema';
+import type { ObjectDifference, TableDataDifference } from '../../core/schema';
 import { pickFrom, pickProject, pickTip } from './pick';
 import type { Cmd } from './types';
 
@@ -65,9 +65,9 @@ async function pickTarget(ctx: Ctx, state: ProjectState, args?: VerifyArgs): Pro
     if (!choice) return undefined;
     if (choice.last) return { kind: 'lastSquash', squash: last };
   }
-  const to = args?.to ?? (await pickTip(state));
+  const to = args?.to ?? (await pickTip(state, 'Verify Squash'));
   if (!to) return undefined;
-  const from = args?.from ?? (await pickFrom(state, to));
+  const from = args?.from ?? (await pickFrom(state, to, 'Verify Squash'));
   if (!from) return undefined;
   return { kind: 'range', from, to };
 }
@@ -101,8 +101,10 @@ async function tellOutcome(ctx: Ctx, outcome: VerifyOutcome): Promise<void> {
     void vscode.window.showWarningMessage(`Verify: ${differenceCount(record.result)} difference(s) between the chain and ${record.title}. See the Schema Differences view and the Problems panel.`);
   } else if (outcome.status === 'failed' || outcome.status === 'refused') {
     const log = 'Show Log';
-    const choice = await vscode.window.showErrorMessage(outcome.status === 'failed' ? 'Verify failed' : 'Cannot verify', { modal: true, detail: (outcome.reasons ?? []).join('\n\n') }, log);
+    const buttons = outcome.fix === 'interpreter' ? [...interpreterButtons(), log] : [log];
+    const choice = await vscode.window.showErrorMessage(outcome.status === 'failed' ? 'Verify failed' : 'Cannot verify', { modal: true, detail: (outcome.reasons ?? []).join('\n\n') }, ...buttons);
     if (choice === log) ctx.log.show();
+    else if (choice) await runInterpreterButton(choice);
   }
 }
 
@@ -115,9 +117,24 @@ export function showSchemaDiff(ctx: Ctx): Cmd {
   };
 }
 
-/** A Schema Differences item: that object's text on both sides. */
+/** A Schema Differences item: that object's text on both sides, or a table's rows side by side. */
 export function openSchemaDifference(ctx: Ctx): Cmd {
-  return async (d?: ObjectDifference) => {
-    if (d) await openObjectDiff(ctx, d);
+  return async (d?: ObjectDifference | TableDataDifference) => {
+    if (!d) return;
+    if ('table' in d) await openDataDiff(ctx, d);
+    else await openObjectDiff(ctx, d);
   };
+}
+
+const SELECT_INTERPRETER = 'Select Interpreter';
+const OPEN_SETTINGS = 'Open Settings';
+
+/** "Select Interpreter" only when the Python extension is there to do it. */
+export function interpreterButtons(): string[] {
+  return vscode.extensions.getExtension('ms-python.python') ? [SELECT_INTERPRETER, OPEN_SETTINGS] : [OPEN_SETTINGS];
+}
+
+export async function runInterpreterButton(choice: string): Promise<void> {
+  if (choice === SELECT_INTERPRETER) await vscode.commands.executeCommand('python.setInterpreter');
+  else if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'alembicSquash.python');
 }

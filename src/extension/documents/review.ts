@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Schemes } from '../constants';
-import { fromReviewUri, toReviewUri, type ReviewSide } from './uris';
+import { fromReviewUri, toReviewUri } from './uris';
 
 export interface ReviewTexts {
   id: string;
@@ -10,29 +10,51 @@ export interface ReviewTexts {
   squashed: string;
 }
 
-/** Serves the read-only texts of squash reviews; the documents live as long as the extension. */
+/**
+ * Serves the read-only texts of squash reviews (the replaced bodies, the new file, one member's
+ * diff sides, the stamp plan, a file that failed to render); they live as long as the extension.
+ */
 export class ReviewDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly reviews = new Map<string, ReviewTexts>();
+  private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(Schemes.Review, this);
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const ref = fromReviewUri(uri);
-    const review = ref && this.reviews.get(ref.id);
-    if (!review) return '# This squash review is no longer available.\n';
-    return ref.side === 'replaced' ? review.replaced : review.squashed;
+    return (ref && this.texts.get(`${ref.id}/${ref.side}`)) ?? '# This squash review is no longer available.\n';
   }
 
-  /** Stores the texts (replacing a review with the same id) and opens them side by side. */
+  /** Stores one text and returns its read-only URI (the name's extension picks the language). */
+  put(id: string, side: string, name: string, text: string): vscode.Uri {
+    this.texts.set(`${id}/${side}`, text);
+    const uri = toReviewUri({ id, side, name });
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  /** The replaced bodies and the new file side by side in VS Code's diff editor. */
   async open(review: ReviewTexts): Promise<void> {
-    this.reviews.set(review.id, review);
-    const uri = (side: ReviewSide, name: string) => toReviewUri({ id: review.id, side, name });
-    const left = uri('replaced', 'replaced-revisions.py');
-    const right = uri('squashed', review.fileName);
-    this.changed.fire(left);
-    this.changed.fire(right);
+    const left = this.put(review.id, 'replaced', 'replaced-revisions.py', review.replaced);
+    const right = this.put(review.id, 'squashed', review.fileName, review.squashed);
     await vscode.commands.executeCommand('vscode.diff', left, right, review.title, { preview: false });
+  }
+
+  /** Two texts in VS Code's diff editor. */
+  async diff(id: string, left: { side: string; name: string; text: string }, right: { side: string; name: string; text: string }, title: string): Promise<void> {
+    await vscode.commands.executeCommand('vscode.diff', this.put(id, left.side, left.name, left.text), this.put(id, right.side, right.name, right.text), title, { preview: false });
+  }
+
+  /** A read-only editor on `text`, its cursor on `line` (1-based) when given. */
+  async show(id: string, side: string, name: string, text: string, line?: number): Promise<vscode.TextEditor> {
+    const doc = await vscode.workspace.openTextDocument(this.put(id, side, name, text));
+    const at = line ? new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0) : undefined;
+    return vscode.window.showTextDocument(doc, { preview: false, ...(at ? { selection: new vscode.Range(at, at) } : {}) });
+  }
+
+  /** Markdown in the preview (read-only, never asks to be saved). */
+  async preview(id: string, side: string, name: string, markdown: string): Promise<void> {
+    await vscode.commands.executeCommand('markdown.showPreview', this.put(id, side, name, markdown));
   }
 
   dispose(): void {

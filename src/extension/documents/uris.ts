@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Schemes } from '../constants';
 
-export type ReviewSide = 'replaced' | 'squashed';
+/** `replaced`, `squashed`, `stamp`, a member's `<rev>-before`/`<rev>-after`, `failed`. */
+export type ReviewSide = string;
 
 export interface ReviewRef {
   /** Identifies one squash review (several can be open). */
@@ -19,7 +20,7 @@ export function toReviewUri(ref: ReviewRef): vscode.Uri {
 export function fromReviewUri(uri: vscode.Uri): ReviewRef | undefined {
   if (uri.scheme !== Schemes.Review) return undefined;
   const [, id, side, ...name] = uri.path.split('/');
-  if (!id || (side !== 'replaced' && side !== 'squashed')) return undefined;
+  if (!id || !side) return undefined;
   return { id, side, name: name.join('/') };
 }
 

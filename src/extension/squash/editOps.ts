@@ -1,11 +1,13 @@
 /**
  * FileEdit[] (the squash engine's pure edits) → the operations of one WorkspaceEdit, with ranges
  * as line/character positions and the label each entry shows in the refactor preview. No vscode:
- * workspaceEdit.ts turns these into a vscode.WorkspaceEdit.
+ * apply.ts turns these into a vscode.WorkspaceEdit.
  */
 import * as path from 'node:path';
 import { LineIndex } from '../../core/scripts';
-import { applyChanges, type FileEdit } from '../../core/squash';
+// The edits module alone: the squash index would pull the SQL parser (and its .wasm) into every bundle that applies edits.
+import { applyChanges } from '../../core/squash/edits';
+import type { FileEdit } from '../../core/squash';
 
 export interface Position {
   line: number;
@@ -130,4 +132,69 @@ export function inverseEdits(edits: readonly FileEdit[], read: (file: string) =>
     }
   }
   return out;
+}
+
+/** Where one FileEdit stands on disk: not started, done, or something else (changed by someone). */
+export type StepState = 'pending' | 'done' | 'other';
+
+/**
+ * Compares the files with the plan, step by step: the refactor preview lets the user untick entries,
+ * so what was applied is read back rather than assumed. A modify counts as done only when every one
+ * of its changes is there; some of them only → 'other' (see `partlyModified`).
+ */
+export function stepStates(edits: readonly FileEdit[], read: (file: string) => string | undefined): StepState[] {
+  return edits.map((e) => {
+    switch (e.kind) {
+      case 'create': {
+        const now = read(e.path);
+        return now === undefined ? 'pending' : now === e.text ? 'done' : 'other';
+      }
+      case 'delete': {
+        const now = read(e.path);
+        return now === undefined ? 'done' : now === e.expectedText ? 'pending' : 'other';
+      }
+      case 'move': {
+        const from = read(e.from);
+        const to = read(e.to);
+        if (from === undefined && to === e.expectedText) return 'done';
+        if (from === e.expectedText && to === undefined) return 'pending';
+        return 'other';
+      }
+      case 'modify': {
+        const now = read(e.path);
+        if (now === e.expectedText) return 'pending';
+        return now === applyChanges(e.expectedText, e.changes) ? 'done' : 'other';
+      }
+    }
+  });
+}
+
+/** True when `now` is `expectedText` with a subset of the changes applied (the preview's entries are per change). */
+export function partlyModified(e: Extract<FileEdit, { kind: 'modify' }>, now: string): boolean {
+  if (e.changes.length > 8) return false;
+  for (let mask = 1; mask < 1 << e.changes.length; mask++) {
+    const subset = e.changes.filter((_, i) => mask & (1 << i));
+    if (applyChanges(e.expectedText, subset) === now) return true;
+  }
+  return false;
+}
+
+/**
+ * The edits that put back what a partial application wrote: `inverseEdits` for whole steps, plus a
+ * rewrite to the original text for a file where only some of its changes were applied.
+ */
+export function restoreEdits(edits: readonly FileEdit[], read: (file: string) => string | undefined): FileEdit[] {
+  const out = inverseEdits(edits, read);
+  for (const e of edits) {
+    if (e.kind !== 'modify') continue;
+    const now = read(e.path);
+    if (now === undefined || now === e.expectedText || now === applyChanges(e.expectedText, e.changes)) continue;
+    if (partlyModified(e, now)) out.push({ kind: 'modify', path: e.path, expectedText: now, changes: [{ range: { start: 0, end: now.length }, newText: e.expectedText }] });
+  }
+  return out;
+}
+
+/** The path a step is about (a move: where the file was). */
+export function stepPath(e: FileEdit): string {
+  return e.kind === 'move' ? e.from : e.path;
 }

@@ -2,21 +2,26 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GraphError, NotSquashableError } from '../../core/graph';
 import {
+  RenderFailedError,
   SquashError,
   buildEdits,
   planSquash,
   renderSquash,
   stampPlan,
-  type FileEdit,
+  type RenderResult,
   type SourceFile,
   type SquashOptions,
   type SquashPlan,
 } from '../../core/squash';
 import type { Ctx, LastSquash } from '../ctx';
 import type { ProjectState } from '../state/projects';
-import { checkExpected, involvedPaths, inverseEdits } from './editOps';
+import { ReviewPanel } from '../review/panel';
+import { reviewActions } from '../review/actions';
+import { reviewModel, type Strategy } from '../review/model';
+import { applyFileEdits, dirtyAmong, undoFileEdits, writeBlockers, type ApplyReport, type UndoReport } from './apply';
+import { involvedPaths } from './editOps';
+import { interpreterFor } from '../verify/environment';
 import { replacedBodiesText, stampPlanMarkdown } from './reviewText';
-import { currentText, dirtyAmong, saveEdited, toWorkspaceEdit } from './workspaceEdit';
 
 export interface SquashRequest {
   from: string;
@@ -24,27 +29,34 @@ export interface SquashRequest {
   message?: string;
   /** `tip`, `new`, or an explicit id; default from the `revisionId` setting. */
   revisionId?: string;
+  /** How the new file is made; the review passes it on to the core (`ops` today). */
+  strategy?: Strategy;
   /**
-   * False for scripted use (tests, other extensions): no prompts, no modal, no refactor preview;
+   * False for scripted use (tests, other extensions): no prompts, no review, no refactor preview;
    * the outcome is returned instead. Default true.
    */
   interactive?: boolean;
 }
 
 export interface SquashOutcome {
-  status: 'applied' | 'refused' | 'cancelled';
-  /** Why it was refused, one entry per reason. */
+  status: 'applied' | 'refused' | 'cancelled' | 'restored';
+  /** Why it was refused, one entry per reason; for `restored`, the files put back. */
   reasons?: string[];
   newRevision?: string;
   /** Files created, deleted, moved or changed. */
   files?: string[];
 }
 
-/** Plan → options → render → review → one WorkspaceEdit → after-apply offers. */
+/**
+ * Plan → options → render (parse-checked) → the review screen → apply all or nothing → offers.
+ * Unsaved files were checked before the pickers (`saveFirst`); they are checked again right before
+ * the write, as is every file the squash read.
+ */
 export async function squash(ctx: Ctx, state: ProjectState, request: SquashRequest): Promise<SquashOutcome> {
   const interactive = request.interactive !== false;
   const scope = state.folder.uri;
   const files = sourceFiles(state);
+  const strategy: Strategy = request.strategy ?? ctx.config.strategy(scope);
   const options: SquashOptions = {
     revisionId: request.revisionId ?? ctx.config.revisionId(scope),
     partialDowngrade: ctx.config.partialDowngrade(scope),
@@ -52,48 +64,41 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
     ...(request.message !== undefined ? { message: request.message } : {}),
   };
   const rangeText = `${request.from}..${request.to}`;
-  ctx.log.info(`squash ${rangeText} in ${state.key} (${JSON.stringify(options)})`);
+  ctx.log.info(`squash ${rangeText} in ${state.key} (${JSON.stringify({ ...options, strategy })})`);
 
+  const planFor = () => planSquash({ map: state.scripts.map, files, project: state.project, from: request.from, to: request.to, options });
   let plan: SquashPlan;
   try {
-    plan = planSquash({ map: state.scripts.map, files, project: state.project, from: request.from, to: request.to, options });
+    plan = planFor();
   } catch (err) {
     return refuse(ctx, interactive, `Cannot squash ${rangeText}`, reasonsOf(err));
   }
+  // Files the squash reads must be on disk as the editor shows them: refuse before any more work.
+  const unsaved = dirtyAmong([...plan.members.map((m) => m.path), ...plan.children.map((c) => c.path)]);
+  if (unsaved.length) return refuse(ctx, interactive, 'Save or revert these files before squashing: they have unsaved changes', unsaved.map((f) => rel(state, f)));
 
-  if (interactive) {
+  // The message and id are asked for unless the caller gave both.
+  if (interactive && (request.message === undefined || request.revisionId === undefined)) {
     const chosen = await askOptions(plan, options);
     if (!chosen) return { status: 'cancelled' };
     if (chosen.message !== plan.message || chosen.revisionId !== options.revisionId) {
       Object.assign(options, chosen);
-      plan = planSquash({ map: state.scripts.map, files, project: state.project, from: request.from, to: request.to, options });
+      plan = planFor();
     }
   }
 
-  const python = ctx.pythonFor(state);
+  const python = await interpreterFor(ctx, state);
   if (!python) ctx.log.warn('Restricted Mode: the squash is rendered with the built-in template (the project\'s Python is not run)');
-  const render = await renderSquash({ plan, files, project: state.project, python });
+  let render: RenderResult;
+  try {
+    render = await renderSquash({ plan, files, project: state.project, python });
+  } catch (err) {
+    if (!(err instanceof RenderFailedError)) throw err;
+    if (interactive) await showRenderFailure(ctx, plan, err);
+    return refuse(ctx, false, `Cannot squash ${rangeText}: ${err.message}`, [err.message]);
+  }
   for (const w of render.warnings) ctx.log.warn(w);
   const edits = buildEdits(plan, render, files, { archiveDir: options.archiveDir });
-  const touched = involvedPaths(edits);
-
-  const dirty = dirtyAmong(touched);
-  if (dirty.length) {
-    return refuse(ctx, interactive, 'Save or revert these files before squashing: they have unsaved changes', dirty.map((f) => rel(state, f)));
-  }
-  const mismatches = checkExpected(edits, currentText);
-  if (mismatches.length) {
-    const words = { changed: 'changed since it was read', missing: 'no longer exists', exists: 'already exists' };
-    return refuse(ctx, interactive, 'The files changed while the squash was prepared; nothing was written', mismatches.map((m) => `${rel(state, m.path)}: ${words[m.reason]}`));
-  }
-
-  const review = {
-    id: `${plan.tip}-${Date.now().toString(36)}`,
-    title: `Review Squash: ${plan.members.length} revisions → ${render.fileName}`,
-    fileName: render.fileName,
-    replaced: replacedBodiesText(plan, files),
-    squashed: render.text,
-  };
   const squashRecord: LastSquash = {
     configPath: state.key,
     from: request.from,
@@ -101,32 +106,98 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
     plan,
     stamp: stampPlan(plan),
     edits,
-    review,
+    review: {
+      id: `${plan.tip}-${Date.now().toString(36)}`,
+      title: `Review Squash: ${plan.members.length} revisions → ${render.fileName}`,
+      fileName: render.fileName,
+      replaced: replacedBodiesText(plan, files),
+      squashed: render.text,
+    },
     applied: false,
     renderedWith: render.renderedWith,
     warnings: render.warnings,
   };
-
-  if (interactive) {
-    const go = await confirmApply(ctx, squashRecord, python === undefined);
-    if (!go) return { status: 'cancelled' };
-  }
-
-  const applied = await vscode.workspace.applyEdit(
-    toWorkspaceEdit(edits, { confirm: interactive, describe: (f) => rel(state, f) }),
-    { isRefactoring: true },
-  );
-  await saveEdited(edits);
-  // The preview lets the user untick entries: what happened is read back from the disk.
-  squashRecord.applied = applied && inverseEdits(edits, currentText).length > 0;
   ctx.recordSquash(squashRecord);
-  if (!squashRecord.applied) {
-    ctx.log.info(`squash ${rangeText} cancelled in the preview`);
-    return { status: 'cancelled' };
+
+  let panel: ReviewPanel | undefined;
+  if (interactive) {
+    const model = reviewModel({ plan, render, edits, stamp: squashRecord.stamp, strategy, refactorPreview: ctx.config.refactorPreview(scope), here: state.project.here });
+    panel = ReviewPanel.show(ctx.extension.extensionUri, model, reviewActions(ctx, state, squashRecord, files));
+    if ((await panel.decision) === 'cancel') {
+      panel.setStatus({ phase: 'cancelled', text: 'Cancelled: nothing was written.' });
+      return { status: 'cancelled' };
+    }
+    panel.setStatus({ phase: 'applying', text: 'Applying…' });
   }
-  ctx.log.info(`squash ${rangeText} applied: ${plan.members.length} revisions → ${plan.newRevision} (${render.fileName}, ${render.renderedWith} template)`);
-  if (interactive) void afterApply(ctx, squashRecord, state);
-  return { status: 'applied', newRevision: plan.newRevision, files: touched };
+
+  const blocked = writeBlockers(edits);
+  if (blocked.dirty.length || blocked.mismatches.length) {
+    const words = { changed: 'changed since it was read', missing: 'no longer exists', exists: 'already exists' };
+    const reasons = [
+      ...blocked.dirty.map((f) => `${rel(state, f)} has unsaved changes: save or revert it`),
+      ...blocked.mismatches.map((m) => `${rel(state, m.path)}: ${words[m.reason]}`),
+    ];
+    panel?.setStatus({ phase: 'refused', text: 'Nothing was written: the files changed while the squash was reviewed. Run the squash again.', details: reasons });
+    return refuse(ctx, interactive, 'Nothing was written: the files changed while the squash was reviewed', reasons);
+  }
+
+  const preview = interactive && ctx.config.refactorPreview(scope);
+  if (preview) panel?.setStatus({ phase: 'applying', text: 'In the refactor preview below: tick every entry and press Apply there, or Discard. A partial application is undone.' });
+  ctx.setApplying(true);
+  const report = await applyFileEdits(edits, { preview, describe: (f) => rel(state, f) }).finally(() => ctx.setApplying(false));
+  squashRecord.applied = report.status === 'applied';
+  ctx.recordSquash(squashRecord);
+  const said = applyWords(state, plan, report);
+  ctx.log.info(`squash ${rangeText}: ${said.text}${said.details.length ? `\n  ${said.details.join('\n  ')}` : ''}`);
+  panel?.setStatus({ phase: report.status === 'partial' ? 'refused' : report.status, text: said.text, details: said.details });
+  if (report.status !== 'applied') {
+    if (interactive && report.status !== 'cancelled') void vscode.window.showWarningMessage(said.text, { detail: said.details.join('\n') }, 'Show Log').then((c) => c && ctx.log.show());
+    return report.status === 'cancelled' ? { status: 'cancelled' } : { status: 'restored', reasons: said.details };
+  }
+  if (interactive) void afterApply(ctx, squashRecord, state, said.text);
+  return { status: 'applied', newRevision: plan.newRevision, files: involvedPaths(edits) };
+}
+
+/** People's words for an apply report (the panel, the notification and the log say the same). */
+function applyWords(state: ProjectState, plan: SquashPlan, report: ApplyReport): { text: string; details: string[] } {
+  const n = plan.members.length;
+  switch (report.status) {
+    case 'applied':
+      return { text: `Squashed ${n} revisions into ${plan.newRevision}: every file is written.`, details: [] };
+    case 'cancelled':
+      return { text: 'Cancelled in the refactor preview: nothing was written.', details: [] };
+    case 'restored':
+      return {
+        text: `Only part of the squash was applied in the refactor preview, so it was undone: a squash is all or nothing. ${report.restored.length} file(s) restored; nothing of the squash remains.`,
+        details: report.restored.map((f) => `restored ${rel(state, f)}`),
+      };
+    case 'partial':
+      return {
+        text: `Only part of the squash was applied and not all of it could be put back: check these files (git status).`,
+        details: [...report.restored.map((f) => `restored ${rel(state, f)}`), ...report.left.map((f) => `not restored: ${rel(state, f)}`)],
+      };
+  }
+}
+
+/**
+ * Before any picker: unsaved migration files would make the squash refuse at the end, so they are
+ * named now with "Save All and Continue". Returns false when the user stops.
+ */
+export async function saveFirst(ctx: Ctx, states: readonly ProjectState[]): Promise<boolean> {
+  const dirty = dirtyAmong(states.flatMap((s) => s.scripts.revisionFiles.map((f) => f.path)));
+  if (dirty.length === 0) return true;
+  const save = 'Save All and Continue';
+  const names = [...new Set(dirty.map((f) => path.basename(f)))];
+  const choice = await vscode.window.showWarningMessage(
+    `${names.length === 1 ? `${names[0]} has` : `${names.length} migration files have`} unsaved changes. The squash reads the files on disk.`,
+    { modal: true, detail: names.join('\n') },
+    save,
+  );
+  if (choice !== save) return false;
+  const saved = await vscode.workspace.saveAll(false);
+  if (!saved) ctx.log.warn('Save All did not save every file');
+  await ctx.store.refresh();
+  return saved;
 }
 
 export function sourceFiles(state: ProjectState): Map<string, SourceFile> {
@@ -151,6 +222,17 @@ async function refuse(ctx: Ctx, interactive: boolean, title: string, reasons: st
   return { status: 'refused', reasons };
 }
 
+/** The rendered text in a read-only editor at the failing line, and the message next to it. */
+async function showRenderFailure(ctx: Ctx, plan: SquashPlan, err: RenderFailedError): Promise<void> {
+  const line = err.line;
+  await ctx.reviews.show(`failed-${plan.tip}-${Date.now().toString(36)}`, 'failed', `squash-${plan.tip}-not-written.py`, err.text, line);
+  const log = 'Show Log';
+  const where = line ? ` at line ${line}` : '';
+  void vscode.window
+    .showErrorMessage(`The squash of ${plan.members.length} revisions was not written: the rendered file failed to ${err.stage === 'parse' ? 'parse' : err.stage === 'compile' ? 'compile' : `render (${err.stage})`}${where} (${err.details.split('\n').pop()}). It is open, read-only, at that line.`, log)
+    .then((c) => c && ctx.log.show());
+}
+
 async function askOptions(plan: SquashPlan, options: SquashOptions): Promise<{ message: string; revisionId: string } | undefined> {
   const message = await vscode.window.showInputBox({
     title: `Squash ${plan.members.length} revisions (${plan.members[0]!.revision}..${plan.tip})`,
@@ -171,66 +253,52 @@ async function askOptions(plan: SquashPlan, options: SquashOptions): Promise<{ m
   return { message: message.trim(), revisionId: id.value };
 }
 
-/** Offers the diff review before the refactor preview; returns true to go on. */
-async function confirmApply(ctx: Ctx, squash: LastSquash, builtin: boolean): Promise<boolean> {
-  const apply = 'Preview and Apply…';
-  const review = 'Review Squash';
-  const { plan } = squash;
-  const detail = [
-    `${plan.members.length} revisions (${plan.members.map((m) => m.revision).join(', ')}) become ${plan.newRevision}.`,
-    plan.children.length ? `Rewired: ${plan.children.map((c) => c.revision).join(', ')}.` : '',
-    builtin ? 'Restricted Mode: rendered with the built-in template, not the project\'s script.py.mako (its Python is not run).' : '',
-    ...squash.warnings.map((w) => `⚠ ${w}`),
-  ]
-    .filter(Boolean)
-    .join('\n');
-  for (;;) {
-    const choice = await vscode.window.showInformationMessage(`Squash ${squash.from}..${squash.to}?`, { modal: true, detail }, apply, review);
-    if (choice === apply) return true;
-    if (choice !== review) return false;
-    await ctx.reviews.open(squash.review);
-  }
-}
-
-async function afterApply(ctx: Ctx, squash: LastSquash, state: ProjectState): Promise<void> {
+async function afterApply(ctx: Ctx, squash: LastSquash, state: ProjectState, text: string): Promise<void> {
   const stamp = 'Show Stamp Plan';
-  const review = 'Review Squash';
   const undo = 'Undo Squash';
   const verify = 'Verify Now';
-  const buttons = [stamp, review, undo, ...(ctx.verifyHook ? [verify] : [])];
-  const choice = await vscode.window.showInformationMessage(
-    `Squashed ${squash.plan.members.length} revisions into ${squash.plan.newRevision}.`,
-    ...buttons,
-  );
-  if (choice === stamp) await showStampPlan(squash);
-  else if (choice === review) await ctx.reviews.open(squash.review);
-  else if (choice === undo) await undoSquash(ctx, squash);
+  const buttons = [...(ctx.verifyHook ? [verify] : []), stamp, undo];
+  const choice = await vscode.window.showInformationMessage(text, ...buttons);
+  if (choice === stamp) await showStampPlan(ctx, squash);
+  else if (choice === undo) await undoAndSay(ctx, squash, true);
   else if (choice === verify) await ctx.verifyHook?.(squash, state);
 }
 
-export async function showStampPlan(squash: LastSquash): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: stampPlanMarkdown(squash.plan, squash.stamp) });
-  await vscode.window.showTextDocument(doc, { preview: false });
+/** The stamp plan as a markdown preview of a read-only document (nothing asks to be saved). */
+export async function showStampPlan(ctx: Ctx, squash: LastSquash): Promise<void> {
+  await ctx.reviews.preview(squash.review.id, 'stamp', 'stamp-plan.md', stampPlanMarkdown(squash.plan, squash.stamp));
 }
 
 /**
- * Applies the inverse of what the squash actually wrote, as one WorkspaceEdit. VS Code's own undo
- * stack also holds the squash, but only as a workspace-wide step that needs a focused editor of
- * one of its files; this command works from anywhere.
+ * Applies the inverse of what the squash actually wrote, as one WorkspaceEdit (VS Code's own undo
+ * stack holds the squash only as a workspace-wide step that needs a focused editor of its files).
+ * Results computed on the squashed files (verify's Problems and Schema Differences) no longer apply
+ * and are cleared.
  */
-export async function undoSquash(ctx: Ctx, squash: LastSquash): Promise<{ undone: boolean; reasons?: string[] }> {
-  const inverse: FileEdit[] = inverseEdits(squash.edits, currentText);
-  if (inverse.length === 0) return { undone: false, reasons: ['Nothing of the last squash is left to undo: its files were changed or already restored.'] };
-  const dirty = dirtyAmong(involvedPaths(inverse));
-  if (dirty.length) return { undone: false, reasons: dirty.map((f) => `${f} has unsaved changes`) };
-  const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(inverse, { confirm: false }), { isRefactoring: true });
-  await saveEdited(inverse);
-  if (ok) {
+export async function undoSquash(ctx: Ctx, squash: LastSquash): Promise<UndoReport> {
+  ctx.setApplying(true);
+  const report = await undoFileEdits(squash.edits).finally(() => ctx.setApplying(false));
+  if (report.undone) {
     squash.applied = false;
     ctx.recordSquash(squash);
-    ctx.log.info(`squash ${squash.from}..${squash.to} undone (${inverse.length} file operations)`);
+    ctx.verifications.clear();
+    ReviewPanel.open?.setStatus({ phase: 'undone', text: `Undone: ${report.restored.length} file(s) restored as they were before the squash.` });
+    ctx.log.info(`squash ${squash.from}..${squash.to} undone: ${report.restored.map((f) => path.basename(f)).join(', ')}`);
   }
-  return { undone: ok };
+  return report;
+}
+
+/** Undo with its words: what was restored, or why not. */
+export async function undoAndSay(ctx: Ctx, squash: LastSquash, interactive: boolean): Promise<UndoReport> {
+  const report = await undoSquash(ctx, squash);
+  if (!interactive) return report;
+  if (report.undone) {
+    const names = report.restored.map((f) => path.basename(f));
+    void vscode.window.showInformationMessage(
+      `Undid the squash of ${squash.plan.members.length} revisions: ${names.length} file(s) restored (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}). Verify results of the squash were cleared.`,
+    );
+  } else if (report.reasons) await vscode.window.showErrorMessage('Cannot undo the last squash', { modal: true, detail: report.reasons.join('\n') });
+  return report;
 }
 
 function rel(state: ProjectState, file: string): string {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ObjectDifference } from '../../core/schema';
+import type { ObjectDifference, TableDataDifference } from '../../core/schema';
+import { dataRows, rowTexts } from './dataRows';
 import { ViewIds } from '../constants';
 import type { Ctx } from '../ctx';
 import type { VerifyRecord } from './results';
@@ -28,6 +29,12 @@ export async function openObjectDiff(ctx: Ctx, d: ObjectDifference): Promise<voi
     { side: 'right', name: `squash ${d.kind} ${d.name}`, text: withNewline(d.right) ?? empty('squash') },
     `${d.kind} ${d.name}: chain ↔ squash`,
   );
+}
+
+/** A seed-data difference: the rows of both sides next to each other, sorted by key. */
+export async function openDataDiff(ctx: Ctx, d: TableDataDifference): Promise<void> {
+  const texts = rowTexts(dataRows(d));
+  await ctx.schemas.diff({ side: 'chain', name: `chain rows of ${d.table}`, text: texts.chain }, { side: 'squash', name: `squash rows of ${d.table}`, text: texts.squash }, `Rows of ${d.table}: chain ↔ squash`);
 }
 
 /** After a verify with differences: the Schema Differences view and the diff editor. */

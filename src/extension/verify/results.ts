@@ -25,6 +25,8 @@ export interface VerifyOutcome {
   record?: VerifyRecord;
   /** Why it was refused or failed, for people. */
   reasons?: string[];
+  /** What the user can do about a failure: `interpreter` → Select Interpreter / Open Settings. */
+  fix?: 'interpreter';
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { copyVersionLocations, MigrationFailedError } from '../../core/alembic';
+import { AlembicUnavailableError, copyVersionLocations, MigrationFailedError } from '../../core/alembic';
 import { NotSquashableError, GraphError } from '../../core/graph';
 import { prepareSquash, SquashError } from '../../core/squash';
 import { verifySquash, VerifyCancelledError, VerifyMigrationError, type VerifyCandidate, type VerifyEvent } from '../../core/verify';
@@ -10,6 +10,7 @@ import { interpreterFor, providerOptionsFor } from './environment';
 import { createdFile, historyBefore } from './history';
 import type { DiagnosticTargets } from './diagnostics';
 import type { VerifyOutcome, VerifyRecord } from './results';
+import { editorWords } from './words';
 
 /** What to verify: a range squashed in memory (nothing written), or the squash last applied. */
 export type VerifyTarget = { kind: 'range'; from: string; to: string } | { kind: 'lastSquash'; squash: LastSquash };
@@ -149,6 +150,18 @@ function failure(ctx: Ctx, err: unknown): VerifyOutcome {
     ctx.verifications.publishFailure(c.file, c.line, `${err.side === 'chain' ? 'The original chain' : 'The squashed history'} failed here during ${err.step}: ${c.errorType}: ${c.errorMessage}`);
     return { status: 'failed', reasons: [err.message, `${path.basename(c.file)}:${c.line}`, c.traceback].filter(Boolean) };
   }
-  // No interpreter or Alembic, no back end, env.py errors: their messages already say what to do.
-  return { status: 'failed', reasons: [err instanceof Error ? err.message : String(err)] };
+  const unavailable = err instanceof AlembicUnavailableError ? err : err instanceof Error && err.cause instanceof AlembicUnavailableError ? err.cause : undefined;
+  if (unavailable) {
+    // The core's words name the CLI's flag; in the editor the choice is a setting or the Python extension.
+    return {
+      status: 'failed',
+      fix: 'interpreter',
+      reasons: [
+        `Alembic cannot be imported with ${unavailable.python} (${unavailable.reason}).`,
+        'Install Alembic in that environment, or choose the interpreter that has it: "Python: Select Interpreter" (Python extension) or the setting alembicSquash.python.',
+      ],
+    };
+  }
+  // No back end, env.py errors: their messages say what to do, in the CLI's words made the editor's.
+  return { status: 'failed', reasons: [editorWords(err instanceof Error ? err.message : String(err))] };
 }

@@ -5,6 +5,7 @@ import { changeWords } from '../verify/diagnostics';
 import { differenceCount, seconds } from '../verify/format';
 import { chainSquashTitle } from '../verify/present';
 import type { Verifications, VerifyRecord } from '../verify/results';
+import { informationOf, type InformationItem } from '../verify/information';
 
 /** What the Schema Differences view shows, as plain data (the API's schemaDifferences()). */
 export interface DifferenceSnapshotNode {
@@ -124,7 +125,28 @@ class DataNode implements Node {
       examples.count ? [`${title} (${examples.count}):`, ...examples.examples.map((e) => `  ${JSON.stringify(e)}`)] : [];
     item.tooltip = [d.detail, ...rows('Rows missing in the squash', d.missing), ...rows('Rows only in the squash', d.extra)].join('\n');
     item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor(CHANGE_COLORS[d.change]));
+    item.command = { command: CommandIds.openSchemaDifference, title: 'Show Rows Side by Side', arguments: [d] };
     item.contextValue = 'verify:data';
+    return item;
+  }
+  children(): Node[] {
+    return [];
+  }
+}
+
+/** Something the verify found that is not the squash's fault (e.g. about the history itself). */
+class InformationNode implements Node {
+  constructor(
+    private readonly info: InformationItem,
+    private readonly id: string,
+  ) {}
+  item(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.info.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.info.detail;
+    item.tooltip = `${this.info.label}: ${this.info.detail}\n(information, not a difference between the chain and the squash)`;
+    item.iconPath = new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground'));
+    item.contextValue = 'verify:information';
     return item;
   }
   children(): Node[] {
@@ -150,6 +172,11 @@ export function differenceNodes(record: VerifyRecord): Node[] {
     const prefix = `${record.id}:downgrade`;
     const inner = r.downgrade.schema.differences.map((d, i) => new DifferenceNode(d, `${prefix}:${i}:${d.name}`));
     nodes.push(new GroupNode(`after downgrade to ${r.downgrade.target}`, 'history', inner, prefix));
+  }
+  const info = informationOf(record);
+  if (info.length) {
+    const prefix = `${record.id}:information`;
+    nodes.push(new GroupNode('information (not differences)', 'info', info.map((i, n) => new InformationNode(i, `${prefix}:${n}`)), prefix));
   }
   return nodes;
 }

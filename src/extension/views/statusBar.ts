@@ -8,7 +8,11 @@ export class HeadStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('alembicSquash.head', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly store: ProjectStore) {
+  /** `held()` true: a squash is being written (or sits in the refactor preview); keep the last text. */
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly held: () => boolean = () => false,
+  ) {
     this.item.name = 'Alembic Head';
     this.item.command = CommandIds.focusRevisions;
     this.disposables.push(this.item, vscode.window.onDidChangeActiveTextEditor(() => this.update()));
@@ -22,6 +26,7 @@ export class HeadStatus implements vscode.Disposable {
   }
 
   update(): void {
+    if (this.held()) return;
     const state = this.current();
     if (!state) {
       this.item.hide();

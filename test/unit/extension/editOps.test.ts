@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { LineIndex } from '../../../src/core/scripts';
 import { applyChanges, buildEdits, planSquash, renderSquash, type FileEdit } from '../../../src/core/squash';
-import { Labels, checkExpected, inverseEdits, involvedPaths, toOperations } from '../../../src/extension/squash/editOps';
+import { Labels, checkExpected, inverseEdits, involvedPaths, restoreEdits, stepStates, toOperations } from '../../../src/extension/squash/editOps';
 import { applyToDisk, load } from './support';
 
 /** linear 8a4e..e91a with a new id: a new file, four deletions, and the head rewired. */
@@ -109,5 +109,31 @@ describe('squash edits as WorkspaceEdit operations', () => {
     const paths = involvedPaths(edits);
     assert.equal(new Set(paths).size, paths.length);
     assert.equal(paths.length, 1 + 4 * 2 + 1);
+  });
+
+  it('reads back from the disk which steps a preview applied: all, none, or some', async () => {
+    const { edits, disk } = await newIdSquash();
+    assert.ok(stepStates(edits, (f) => disk.get(f)).every((s) => s === 'pending'));
+    const full = new Map(disk);
+    applyToDisk(full, edits);
+    assert.ok(stepStates(edits, (f) => full.get(f)).every((s) => s === 'done'));
+    // Only the new file ticked: the squash must not stand half-written.
+    const partial = new Map(disk);
+    applyToDisk(partial, edits.filter((e) => e.kind === 'create'));
+    const states = stepStates(edits, (f) => partial.get(f));
+    assert.deepEqual(states.map((s, i) => [edits[i]!.kind, s]).filter(([, s]) => s === 'done'), [['create', 'done']]);
+  });
+
+  it('restores a partial application, including a file where only some of its changes were applied', async () => {
+    const { edits, disk } = await newIdSquash();
+    const original = new Map(disk);
+    const modify = edits.find((e): e is Extract<FileEdit, { kind: 'modify' }> => e.kind === 'modify')!;
+    const partial = new Map(disk);
+    // Two deletions, and the first of the child's replacements only (the preview lists each one).
+    applyToDisk(partial, edits.filter((e) => e.kind === 'delete').slice(0, 2));
+    applyToDisk(partial, [{ ...modify, changes: modify.changes.slice(0, 1) }]);
+    const restore = restoreEdits(edits, (f) => partial.get(f));
+    applyToDisk(partial, restore);
+    assert.deepEqual(partial, original);
   });
 });
