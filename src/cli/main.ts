@@ -14,6 +14,7 @@ const load = {
 };
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
+import { onRecovery, relativeTo } from './projects';
 
 const USAGE = `alembic-squash — squash Alembic migrations on PostgreSQL, proven on a throwaway database
 
@@ -131,6 +132,12 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
     o.err(`alembic-squash: unknown command "${name}"\n\n${USAGE}`);
     return ExitCode.usage;
   }
+  onRecovery((r) => {
+    const where = relativeTo(process.cwd(), r.journal);
+    if (r.action === 'discarded') o.err(paint(o, 'yellow', `note: a squash was interrupted before it touched any file; its unfinished journal was removed (${where})`));
+    else if (r.action === 'rolled-back') o.err(paint(o, 'yellow', `note: a squash${r.description ? ` (${r.description})` : ''} was interrupted mid-write; it was rolled back: ${r.files.length} file(s) are as they were before it (journal ${where})`));
+    else o.err(paint(o, 'yellow', `note: an interrupted undo was finished: ${r.files.length} file(s) are as they were before the squash (journal ${where})`));
+  });
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
       o.out(`${command.usage}\n\n${command.summary}`);
