@@ -134,22 +134,21 @@ export function collectProblems(map: RevisionMap): GraphProblem[] {
     }
   }
 
+  // One problem per project, on the first head, listing the heads once: a problem per head that
+  // lists every head made the output grow with heads² (gigabytes of diagnostics on large workspaces).
   const heads = map.heads;
   if (heads.length > 1) {
-    for (const head of heads) {
-      add({
-        code: 'multiple-heads',
-        severity: 'info',
-        message:
-          `${head} is one of ${heads.length} heads (${heads.join(', ')}); ` +
-          `'alembic upgrade head' needs them merged ('alembic merge heads')`,
-        path: pathOf(map, head),
-        revision: head,
-        field: 'revision',
-        target: head,
-        related: heads.filter((h) => h !== head),
-      });
-    }
+    const head = heads[0]!;
+    add({
+      code: 'multiple-heads',
+      severity: 'info',
+      message: `${heads.length} heads (${heads.join(', ')}); 'alembic upgrade head' needs them merged ('alembic merge heads')`,
+      path: pathOf(map, head),
+      revision: head,
+      field: 'revision',
+      target: head,
+      related: heads.slice(1),
+    });
   }
 
   return problems.sort(
