@@ -11,6 +11,7 @@ const load = {
   squash: () => require('./commands/squash') as typeof import('./commands/squash'),
   verify: () => require('./commands/verify') as typeof import('./commands/verify'),
   schema: () => require('./commands/schema') as typeof import('./commands/schema'),
+  cleanup: () => require('./commands/cleanup') as typeof import('./commands/cleanup'),
 };
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
@@ -29,6 +30,7 @@ Usage:
                         [--provider auto|docker|local|pglite|url] [--database-url URL] [--python CMD] [--json]
   alembic-squash schema [PATH] --at REV [--provider …]
   alembic-squash diff   [PATH] REV_A REV_B [--provider …]
+  alembic-squash cleanup [--database-url URL] [--json]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
 Exit codes: 0 ok, 1 problems or differences found, 2 usage or configuration error, 3 environment error.
@@ -99,6 +101,14 @@ const commands: Record<string, Command> = {
     usage: 'alembic-squash schema [PATH] --at REV [--provider …] [--json]',
     options: { json, at: str, ...providerOptionSpec },
     run: (v, p, o) => load.schema().schemaCommand({ path: onePath(p), at: v.at as string, json: !!v.json, values: v }, o),
+  },
+  cleanup: {
+    summary:
+      'remove what killed runs left behind: throwaway clusters, versions copies, containers, half-written cache files;\n' +
+      'with --database-url, the throwaway databases on that server whose process is gone (exit 1 when something is left, naming it)',
+    usage: 'alembic-squash cleanup [--database-url URL] [--json]',
+    options: { json, 'database-url': str },
+    run: (v, _p, o) => load.cleanup().cleanupCommand({ databaseUrl: v['database-url'] as string, json: !!v.json }, o),
   },
   diff: {
     summary: 'compare the schemas of two revisions object by object (exit 1 when they differ)',
