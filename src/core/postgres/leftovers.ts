@@ -62,8 +62,8 @@ async function ownerPid(folder: string): Promise<number | undefined> {
 }
 
 /**
- * Versions copies whose owner is gone: by the pid in owner.json when the copy has one, else when
- * nothing in it changed for an hour (a verify touches its copy within seconds of making it).
+ * Versions copies whose owner is gone: by the pid in the folder's name (or an owner.json), else, for
+ * copies of older versions, when nothing in it changed for an hour.
  */
 export async function sweepVersionsCopies(tempDirs: string[]): Promise<string[]> {
   const removed: string[] = [];
@@ -71,13 +71,19 @@ export async function sweepVersionsCopies(tempDirs: string[]): Promise<string[]>
     const names = await readdir(base).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.startsWith(VERSIONS_COPY_PREFIX))) {
       const folder = path.join(base, name);
-      const pid = await ownerPid(folder);
+      const pid = pidInName(name) ?? (await ownerPid(folder));
       if (pid !== undefined ? isAlive(pid) : !(await olderThan(folder, COPY_AGE_MS))) continue;
       await rm(folder, { recursive: true, force: true });
       removed.push(folder);
     }
   }
   return removed;
+}
+
+/** `alembic-squash-versions-<pid>-XXXXXX`: the owner is in the name. */
+function pidInName(name: string): number | undefined {
+  const m = /^alembic-squash-versions-(\d+)-/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 async function olderThan(folder: string, ms: number): Promise<boolean> {
