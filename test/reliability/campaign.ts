@@ -23,6 +23,8 @@ export interface CampaignCounts {
   fuzz: number;
   cliFuzz: number;
   lsp: number;
+  /** Stop fuzzing at this time (ms since the epoch); the report says how many files were done. */
+  fuzzDeadline?: number;
 }
 
 export interface CampaignResult {
@@ -69,7 +71,7 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     }
     ms.verify = Date.now() - t;
     t = Date.now();
-    if (counts.fuzz) result.fuzz = await fuzzCheck(counts.fuzz, r, 30_000, (n) => n % 1000 === 0 && log(`fuzz ${n}/${counts.fuzz}`));
+    if (counts.fuzz) result.fuzz = await fuzzCheck(counts.fuzz, r, 30_000, (n) => n % 500 === 0 && log(`fuzz ${n}/${counts.fuzz}`), 10, counts.fuzzDeadline);
     ms.fuzz = Date.now() - t;
     t = Date.now();
     if (counts.cliFuzz) result.cliFuzz = fuzzCheckCli(counts.cliFuzz, r);
@@ -148,7 +150,7 @@ export function report(c: CampaignResult, machine: string): string {
     for (const v of mis.slice(0, 15)) lines.push(`- ${v.fault.kind} at ${v.fault.delayMs} ms: exit ${v.exit}, expected ${v.expected}: ${v.stderrTail.replace(/\|/g, '/')}`);
   }
   lines.push('');
-  for (const [name, f] of [['check, in process (each file read twice)', c.fuzz], ['check --json, two fresh processes per file', c.cliFuzz]] as const) {
+  for (const [name, f] of [['check, in process (each file read twice; every 10th also as a whole project, twice)', c.fuzz], ['check --json, two fresh processes per file', c.cliFuzz]] as const) {
     if (!f) continue;
     lines.push(
       `Fuzz ${name}: ${f.files} mutated files (${Object.entries(f.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}) → ${f.crashes.length} crashes, ${f.hangs.length} hangs, ${f.vanished.length} vanished files, ${f.nondeterministic.length} differing answers; slowest read ${f.slowestMs} ms.`,
@@ -163,7 +165,7 @@ export function report(c: CampaignResult, machine: string): string {
 
 if (require.main === module) {
   const { values } = parseArgs({
-    options: { seed: { type: 'string' }, squash: { type: 'string' }, verify: { type: 'string' }, fuzz: { type: 'string' }, 'cli-fuzz': { type: 'string' }, lsp: { type: 'string' }, out: { type: 'string' } },
+    options: { deadline: { type: 'string' }, seed: { type: 'string' }, squash: { type: 'string' }, verify: { type: 'string' }, fuzz: { type: 'string' }, 'cli-fuzz': { type: 'string' }, lsp: { type: 'string' }, out: { type: 'string' } },
   });
   const counts: CampaignCounts = {
     seed: Number(values.seed ?? 1),
@@ -172,6 +174,7 @@ if (require.main === module) {
     fuzz: Number(values.fuzz ?? 10000),
     cliFuzz: Number(values['cli-fuzz'] ?? 40),
     lsp: Number(values.lsp ?? 400),
+    fuzzDeadline: values.deadline ? Date.parse(values.deadline) : undefined,
   };
   void (async () => {
     const result = await runCampaign(counts, (l) => console.log(l));
