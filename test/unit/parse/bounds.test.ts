@@ -37,6 +37,14 @@ describe('bounded parsing: no input makes a file vanish', () => {
     assert.deepEqual(parseMigration(text).problems, []);
   });
 
+  it('a revision whose header a syntax error swallowed keeps the error (found by the fuzzer: the docstring\'s first line deleted)', () => {
+    const text = "\nRevision ID: b2\nRevises: a1\n\"\"\"\nrevision = 'b2'\ndown_revision = 'a1'\n\ndef upgrade():\n    pass\n";
+    for (const m of [parseMigration(text), parseHeader(text)]) {
+      assert.equal(m.isRevision, false);
+      assert.deepEqual(m.problems.map((p) => p.code), ['syntax-error']);
+    }
+  });
+
   it('a NUL character is an error at its place', () => {
     const text = HEAD + 'x = 1\0\n';
     const p = parseMigration(text).problems.find((q) => q.code === 'null-byte');
