@@ -147,6 +147,8 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
     if (r.action === 'discarded') o.err(paint(o, 'yellow', `note: a squash was interrupted before it touched any file; its unfinished journal was removed (${where})`));
     else if (r.action === 'rolled-back') o.err(paint(o, 'yellow', `note: a squash${r.description ? ` (${r.description})` : ''} was interrupted mid-write; it was rolled back: ${r.files.length} file(s) are as they were before it (journal ${where})`));
     else o.err(paint(o, 'yellow', `note: an interrupted undo was finished: ${r.files.length} file(s) are as they were before the squash (journal ${where})`));
+  }, (error, dir) => {
+    o.err(paint(o, 'yellow', `warning: a squash was interrupted mid-write and cannot be rolled back automatically: ${error.message}. The originals are in ${relativeTo(process.cwd(), dir)}/journal-*/backup-*; restore the edited file(s) or run \`alembic-squash squash --undo\` after putting them back.`));
   });
   try {
     if (rest.includes('--help') || rest.includes('-h')) {

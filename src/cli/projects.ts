@@ -11,8 +11,10 @@ export function journalDir(here: string): string {
 
 /** Where recoveries are told (main sets it to stderr); commands read `recovered` for their own answer. */
 let reportRecovery: (r: Recovery, project: ProjectConfig) => void = () => {};
-export function onRecovery(report: typeof reportRecovery): void {
+let reportBlocked: (error: Error, journalDir: string) => void = () => {};
+export function onRecovery(report: typeof reportRecovery, blocked: typeof reportBlocked = () => {}): void {
   reportRecovery = report;
+  reportBlocked = blocked;
 }
 
 /**
@@ -22,7 +24,15 @@ export function onRecovery(report: typeof reportRecovery): void {
 function recover(projects: ProjectConfig[]): Recovery[] {
   const out: Recovery[] = [];
   for (const project of projects) {
-    for (const r of recoverJournals(journalDir(project.here))) {
+    let recovered: Recovery[];
+    try {
+      recovered = recoverJournals(journalDir(project.here));
+    } catch (error) {
+      // A file was edited since the interruption: nothing is touched; say so, and let the command run.
+      reportBlocked(error as Error, journalDir(project.here));
+      continue;
+    }
+    for (const r of recovered) {
       reportRecovery(r, project);
       out.push(r);
     }
