@@ -12,9 +12,11 @@ const load = {
   verify: () => require('./commands/verify') as typeof import('./commands/verify'),
   schema: () => require('./commands/schema') as typeof import('./commands/schema'),
   databases: () => require('./commands/databases') as typeof import('./commands/databases'),
+  cleanup: () => require('./commands/cleanup') as typeof import('./commands/cleanup'),
 };
 import { ExitCode, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
+import { onRecovery, relativeTo } from './projects';
 
 const USAGE = `alembic-squash — squash Alembic migrations on PostgreSQL, proven on a throwaway database
 
@@ -30,6 +32,7 @@ Usage:
   alembic-squash schema [PATH] --at REV [--provider …]
   alembic-squash diff   [PATH] REV_A REV_B [--provider …]
   alembic-squash databases [PATH] --database-url URL [--json]
+  alembic-squash cleanup [--database-url URL] [--json]
 
 PATH is an alembic.ini, a pyproject.toml, a folder holding one, or a versions folder (default: .).
 Every command takes --name NAME (-n) to pick an ini section, as Alembic's -n does; without it, an ini
@@ -114,6 +117,14 @@ const commands: Record<string, Command> = {
     options: { json, 'database-url': str },
     run: (v, p, o) => load.databases().databasesCommand({ path: onePath(p), databaseUrl: v['database-url'] as string | undefined, json: !!v.json }, o),
   },
+  cleanup: {
+    summary:
+      'remove what killed runs left behind: throwaway clusters, versions copies, containers, half-written cache files;\n' +
+      'with --database-url, the throwaway databases on that server whose process is gone (exit 1 when something is left, naming it)',
+    usage: 'alembic-squash cleanup [--database-url URL] [--json]',
+    options: { json, 'database-url': str },
+    run: (v, _p, o) => load.cleanup().cleanupCommand({ databaseUrl: v['database-url'] as string, json: !!v.json }, o),
+  },
   diff: {
     summary: 'compare the schemas of two revisions object by object (exit 1 when they differ)',
     usage: 'alembic-squash diff [PATH] REV_A REV_B [--provider …] [--json]',
@@ -165,6 +176,14 @@ export async function main(argv: string[], o: Output = createOutput()): Promise<
     o.err(`alembic-squash: unknown command "${name}"\n\n${USAGE}`);
     return ExitCode.usage;
   }
+  onRecovery((r) => {
+    const where = relativeTo(process.cwd(), r.journal);
+    if (r.action === 'discarded') o.err(paint(o, 'yellow', `note: a squash was interrupted before it touched any file; its unfinished journal was removed (${where})`));
+    else if (r.action === 'rolled-back') o.err(paint(o, 'yellow', `note: a squash${r.description ? ` (${r.description})` : ''} was interrupted mid-write; it was rolled back: ${r.files.length} file(s) are as they were before it (journal ${where})`));
+    else o.err(paint(o, 'yellow', `note: an interrupted undo was finished: ${r.files.length} file(s) are as they were before the squash (journal ${where})`));
+  }, (error, dir) => {
+    o.err(paint(o, 'yellow', `warning: a squash was interrupted mid-write and cannot be rolled back automatically: ${error.message}. The originals are in ${relativeTo(process.cwd(), dir)}/journal-*/backup-*; restore the edited file(s) or run \`alembic-squash squash --undo\` after putting them back.`));
+  });
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
       o.out(`${command.usage}\n\n${command.summary}`);

@@ -3,13 +3,55 @@ import * as path from 'node:path';
 import { findProjects, loadProjects, type ProjectConfig } from '../core/project';
 import { UsageError } from './errors';
 import { HeaderCache, ScriptDirectory, type LoadOptions } from '../core/scripts';
+import { recoverJournals, type Recovery } from '../core/squash/write';
+
+/** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
+export function journalDir(here: string): string {
+  return path.join(here, '.alembic-squash');
+}
+
+/** Where recoveries are told (main sets it to stderr); commands read `recovered` for their own answer. */
+let reportRecovery: (r: Recovery, project: ProjectConfig) => void = () => {};
+let reportBlocked: (error: Error, journalDir: string) => void = () => {};
+export function onRecovery(report: typeof reportRecovery, blocked: typeof reportBlocked = () => {}): void {
+  reportRecovery = report;
+  reportBlocked = blocked;
+}
+
+/**
+ * A squash or undo killed midway left a journal: roll it back (or finish the undo) before anything
+ * reads the folder, so no command ever sees a half-written versions folder.
+ */
+function recover(projects: ProjectConfig[]): Recovery[] {
+  const out: Recovery[] = [];
+  for (const project of projects) {
+    let recovered: Recovery[];
+    try {
+      recovered = recoverJournals(journalDir(project.here));
+    } catch (error) {
+      // A file was edited since the interruption: nothing is touched; say so, and let the command run.
+      reportBlocked(error as Error, journalDir(project.here));
+      continue;
+    }
+    for (const r of recovered) {
+      reportRecovery(r, project);
+      out.push(r);
+    }
+  }
+  return out;
+}
 
 /**
  * The projects a PATH names (DESIGN.md: an alembic.ini, a pyproject.toml, a folder holding one, or a
  * versions folder). A folder that holds no config itself but has projects below it gives all of them;
  * one with none is read as a bare versions folder.
  */
-export async function projectsFor(input: string): Promise<{ root: string; projects: ProjectConfig[] }> {
+export async function projectsFor(input: string): Promise<{ root: string; projects: ProjectConfig[]; recovered: Recovery[] }> {
+  const found = await findFor(input);
+  return { ...found, recovered: recover(found.projects) };
+}
+
+async function findFor(input: string): Promise<{ root: string; projects: ProjectConfig[] }> {
   const abs = path.resolve(input);
   const isDir = fs.existsSync(abs) && fs.statSync(abs).isDirectory();
   const root = isDir ? abs : path.dirname(abs);
@@ -37,15 +79,15 @@ function hasConfig(folder: string): boolean {
 }
 
 /** The one project a command that changes files works on; several found is a usage error. */
-export async function singleProject(input: string): Promise<{ root: string; project: ProjectConfig }> {
-  const { root, projects } = await projectsFor(input);
+export async function singleProject(input: string): Promise<{ root: string; project: ProjectConfig; recovered: Recovery[] }> {
+  const { root, projects, recovered } = await projectsFor(input);
   if (projects.length > 1) {
     const names = projects.map((p) => `  ${p.configPath ? path.relative(process.cwd(), p.configPath) || p.configPath : p.here}`).join('\n');
     const sections = projects.filter((p) => p.section && p.configPath === projects[0]!.configPath).length === projects.length;
     if (sections) throw new UsageError(`${input} has ${projects.length} Alembic sections (${projects.map((p) => p.section).join(', ')}); pick one with --name NAME, as with Alembic's -n`);
     throw new Error(`${input} holds ${projects.length} Alembic projects; name one of them:\n${names}`);
   }
-  return { root, project: projects[0]! };
+  return { root, project: projects[0]!, recovered };
 }
 
 /** Header-only loads reuse earlier parses of unchanged files (ALEMBIC_SQUASH_NO_CACHE=1 turns that off). */

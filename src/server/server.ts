@@ -117,13 +117,34 @@ export function startServer(connection: Connection): ServerHandle {
   documents.onDidChangeContent((e) => track(e.document));
   documents.onDidClose((e) => {
     const p = pathOf(e.document.uri);
+    if (p) {
+      clearTimeout(timers.get(p));
+      timers.delete(p);
+    }
     if (p) void ready.then(() => refresh(workspace.closeBuffer(p)));
   });
+  workspace.onFlushed = (touched) => void ready.then(() => refresh(touched));
+  /**
+   * Edits are parsed off the notification path: queued, then parsed from a timer, so the requests of
+   * other documents waiting in the queue run first; a newer edit of the same document replaces the
+   * queued one (stale work is dropped, never parsed). Large documents wait a little longer for typing
+   * to pause.
+   */
+  const timers = new Map<string, NodeJS.Timeout>();
   function track(doc: TextDocument): void {
     const p = pathOf(doc.uri);
     if (!p) return;
-    const touched = workspace.setBuffer(p, doc.getText());
-    void ready.then(() => refresh(touched));
+    const text = doc.getText();
+    workspace.queueBuffer(p, text);
+    clearTimeout(timers.get(p));
+    timers.set(
+      p,
+      setTimeout(() => {
+        timers.delete(p);
+        const touched = workspace.flush(p);
+        if (touched.length) void ready.then(() => refresh(touched));
+      }, text.length > 100_000 ? 150 : 0),
+    );
   }
 
   connection.onDidChangeWatchedFiles(async (e) => {

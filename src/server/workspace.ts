@@ -17,6 +17,12 @@ export interface FileContext {
 }
 
 const CONFIG_NAMES = new Set(['alembic.ini', 'pyproject.toml']);
+/**
+ * Open buffers larger than this get the header parse only (the graph stays right; syntax errors below
+ * the header are not shown): a whole-file parse of a multi-megabyte buffer on every edit would hold
+ * up the requests of every other document.
+ */
+export const FULL_PARSE_LIMIT = 1_000_000;
 
 /**
  * The projects of the workspace folders and the open buffers, which win over the disk. Every
@@ -26,6 +32,10 @@ export class Workspace {
   private readonly folders = new Map<string, ProjectState[]>();
   /** Open editor buffers by path. */
   private readonly buffers = new Map<string, string>();
+  /** Edits not parsed yet, newest text per file: a newer edit replaces (cancels) the older one. */
+  private readonly pending = new Map<string, string>();
+  /** Told when a pending edit was parsed on demand, so its diagnostics still get published. */
+  onFlushed: (touched: ProjectState[]) => void = () => undefined;
 
   get projects(): ProjectState[] {
     return [...this.folders.values()].flat();
@@ -64,6 +74,9 @@ export class Workspace {
 
   /** The first project holding `file`, with the file fully parsed (bodies too), if it is a migration file. */
   context(file: string): FileContext | undefined {
+    // A request on a document with an unparsed edit must see that edit.
+    const touched = this.flush(file);
+    if (touched.length) this.onFlushed(touched);
     for (const state of this.projectsOf(file)) {
       const parsed = state.scripts.fullFile(file);
       if (parsed) return { state, file: parsed };
@@ -77,12 +90,25 @@ export class Workspace {
 
   /** An editor opened or changed `file`. */
   setBuffer(file: string, text: string): ProjectState[] {
+    this.pending.delete(file);
     this.buffers.set(file, text);
-    return this.apply(file, text, true);
+    return this.apply(file, text, text.length <= FULL_PARSE_LIMIT);
+  }
+
+  /** Records an edit to parse later (flush); only the newest text of a file is ever parsed. */
+  queueBuffer(file: string, text: string): void {
+    this.pending.set(file, text);
+  }
+
+  /** Parses the queued edit of `file`, if any; the projects it touched. */
+  flush(file: string): ProjectState[] {
+    const text = this.pending.get(file);
+    return text === undefined ? [] : this.setBuffer(file, text);
   }
 
   /** The editor closed `file`: the disk is the truth again. */
   closeBuffer(file: string): ProjectState[] {
+    this.pending.delete(file);
     if (!this.buffers.delete(file)) return [];
     return this.apply(file, readText(file), false);
   }

@@ -21,7 +21,8 @@ import { ExitCode, UsageError } from '../errors';
 import { cancelOnInterrupt, providerFrom } from '../providerArgs';
 import { printSnapshot, snapshotJson, printNotProven } from './squashSnapshot';
 import { paint, type Output } from '../output';
-import { relativeTo, singleProject } from '../projects';
+import { journalDir, relativeTo, singleProject } from '../projects';
+import { withSignalsHeld } from '../signals';
 
 export interface SquashArgs {
   path: string;
@@ -47,20 +48,35 @@ export interface SquashArgs {
   noOptimize?: boolean;
 }
 
-/** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
-export function journalDir(here: string): string {
-  return path.join(here, '.alembic-squash');
-}
+export { journalDir } from '../projects';
+
+/** Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it. */
+const CANCELLED = 130;
 
 /** `alembic-squash squash [PATH] --from REV --to REV …` and `--undo`. */
 export async function squashCommand(args: SquashArgs, o: Output): Promise<number> {
-  const { root, project } = await singleProject(args.path);
+  const { root, project, recovered } = await singleProject(args.path);
   if (args.undo) {
-    const { restored, journalPath } = undoLast(journalDir(project.here));
-    if (args.json) o.json({ undone: relativeTo(root, journalPath), restored: restored.map((f) => relativeTo(root, f)) });
+    // An interrupted squash was just rolled back on start: that is the undo the user asked for.
+    const rolledBack = recovered.find((r) => r.action === 'rolled-back');
+    if (rolledBack) {
+      if (args.json) o.json({ undone: relativeTo(root, rolledBack.journal), state: 'pending', restored: rolledBack.files.map((f) => relativeTo(root, f)) });
+      else o.out(`The interrupted squash was rolled back: ${rolledBack.files.length} file(s) are as they were before it.`);
+      return ExitCode.ok;
+    }
+    const { value, interrupted } = await withSignalsHeld(
+      () => undoLast(journalDir(project.here)),
+      (signal) => lateCancel(o, `cancelled (${signal}) after the undo completed`),
+    );
+    const { restored, journalPath, state } = value;
+    if (args.json) o.json({ undone: relativeTo(root, journalPath), state, restored: restored.map((f) => relativeTo(root, f)) });
     else {
-      o.out(`Restored ${restored.length} file(s) as they were before the squash:`);
+      o.out(`Restored ${restored.length} file(s) as they were before the ${state === 'complete' ? '' : 'interrupted '}squash:`);
       for (const f of restored) o.out(`  ${relativeTo(root, f)}`);
+    }
+    if (interrupted) {
+      o.err(`cancelled (${interrupted}) after the undo completed`);
+      return CANCELLED;
     }
     return ExitCode.ok;
   }
@@ -117,11 +133,22 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
 
   let written: { journal: string; files: string[] } | undefined;
   if (!args.dryRun) {
-    const result = applyEdits(prepared.edits, {
-      journalDir: journalDir(project.here),
-      description: `squash ${prepared.plan.from}..${prepared.plan.to} into ${prepared.plan.newRevision}`,
-    });
+    const where = relativeTo(root, path.join(prepared.plan.directory, prepared.render.fileName));
+    const cancelled = (signal: string) =>
+      `cancelled (${signal}): the squash had started writing and was completed (${where}); undo it with: alembic-squash squash ${args.path === '.' ? '' : args.path + ' '}--undo`;
+    const { value: result, interrupted } = await withSignalsHeld(
+      () =>
+        applyEdits(prepared.edits, {
+          journalDir: journalDir(project.here),
+          description: `squash ${prepared.plan.from}..${prepared.plan.to} into ${prepared.plan.newRevision}`,
+        }),
+      (signal) => lateCancel(o, cancelled(signal)),
+    );
     written = { journal: result.journalPath, files: [...result.written, ...result.deleted] };
+    if (interrupted) {
+      o.err(cancelled(interrupted));
+      return CANCELLED;
+    }
   }
 
   if (args.json) {
@@ -165,6 +192,13 @@ function keepRejected(err: RenderFailedError, dir: string, root: string): Error 
     exitCode: ExitCode.found,
     savedPath: saved,
   });
+}
+
+/** A Ctrl-C that reaches us after the write: the files are complete; say so and stop as Ctrl-C does. */
+function lateCancel(o: Output, message: string): never {
+  o.done();
+  o.err(message);
+  process.exit(CANCELLED);
 }
 
 async function databaseAdvice(url: string, prepared: PreparedSquash) {

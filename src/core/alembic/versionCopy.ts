@@ -25,7 +25,8 @@ export async function copyVersionLocations(
   const originals = project.versionLocations.map((p) => path.resolve(p));
   if (originals.length === 0) throw new Error('the project has no version locations to copy');
   const base = commonParent(originals);
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'alembic-squash-versions-'));
+  // The pid in the name tells the sweep of a later run whether the copy's owner is gone.
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), `alembic-squash-versions-${process.pid}-`));
   const toCopy = (original: string): string => {
     const rel = path.relative(base, path.resolve(original));
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${original} is outside the version locations`);

@@ -3,13 +3,21 @@
  */
 
 /**
- * Replaces passwords in text with `***`: the password part of any `scheme://user:password@host`
- * and `password=...` in keyword/value connection strings.
+ * Replaces passwords in text with `***`, whatever the shape of the URL:
+ * - in anything that starts like a URL (`scheme:` then zero to three slashes, so malformed
+ *   `postgresql:/user:SECRET@host` and `postgresql:user:SECRET@host` too), everything after the user
+ *   name up to the LAST `@` of the word (an unencoded `@` in a password cannot leak its tail);
+ * - every `password=` / `password:` / `PGPASSWORD=` parameter (query strings, keyword/value
+ *   connection strings, JSON), quoted or not.
+ * A user name alone (`postgresql://app@db`) holds no secret and stays.
  */
 export function maskUrl(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s]*)@/gi, '$1***@')
-    .replace(/\b(password|PGPASSWORD)=('[^']*'|"[^"]*"|\S+)/gi, '$1=***');
+    .replace(/([a-z][a-z0-9+.-]*:\/{0,3})(\S*)@/gi, (whole, scheme: string, userinfo: string) => {
+      const colon = userinfo.search(/:|%3a/i);
+      return colon < 0 ? whole : `${scheme}${userinfo.slice(0, colon)}:***@`;
+    })
+    .replace(/\b((?:ssl)?password|passwd|pgpassword)("?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,"'}]+)/gi, '$1$2***');
 }
 
 /** The password part of `scheme://user:password@host/...`, or undefined. */

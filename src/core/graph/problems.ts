@@ -134,27 +134,27 @@ export function collectProblems(map: RevisionMap): GraphProblem[] {
     }
   }
 
+  // One problem per project, on the first head, listing the heads once: a problem per head that
+  // lists every head made the output grow with heads² (gigabytes of diagnostics on large workspaces).
   const heads = map.heads;
   if (heads.length > 1) {
+    const head = heads[0]!;
     const labels = headLabels(map, heads);
     const deliberate = heads.every((h) => labels.get(h)!.length > 0);
     const allLabels = heads.flatMap((h) => labels.get(h)!);
-    for (const head of heads) {
-      add({
-        code: 'multiple-heads',
-        severity: 'info',
-        message: deliberate
-          ? `${head} is one of ${heads.length} heads (branch labels ${allLabels.join(', ')}): labelled branches, ` +
-            `upgraded with 'alembic upgrade heads' or '${labels.get(head)![0]}@head'`
-          : `${head} is one of ${heads.length} heads (${heads.join(', ')}); ` +
-            `'alembic upgrade head' needs them merged ('alembic merge heads')`,
-        path: pathOf(map, head),
-        revision: head,
-        field: 'revision',
-        target: head,
-        related: heads.filter((h) => h !== head),
-      });
-    }
+    add({
+      code: 'multiple-heads',
+      severity: 'info',
+      message: deliberate
+        ? `${heads.length} heads (branch labels ${allLabels.join(', ')}): labelled branches, ` +
+          `upgraded with 'alembic upgrade heads' or 'LABEL@head' (e.g. '${allLabels[0]}@head')`
+        : `${heads.length} heads (${heads.join(', ')}); 'alembic upgrade head' needs them merged ('alembic merge heads')`,
+      path: pathOf(map, head),
+      revision: head,
+      field: 'revision',
+      target: head,
+      related: heads.slice(1),
+    });
   }
 
   return problems.sort(

@@ -3,6 +3,8 @@
  * collected with offsets (UTF-16, as VS Code and JS strings count).
  */
 import { analyze, analyzeHeader, emptyMigration } from './migration';
+import type { Problem } from '../common/problem';
+import { checkLimits, failureReason, nullByte, unreadableFile } from './limits';
 import type { MigrationFile } from './types';
 
 export type {
@@ -10,6 +12,7 @@ export type {
   ModuleStatement, NameReference,
 } from './types';
 export { ProblemCode } from './problems';
+export { LIMITS, UNREADABLE_FILE, unreadableFile, invalidUtf8 } from './limits';
 export { HEADER_NAMES, isValidRevisionId, revisionIdError } from './header';
 export { namesIn, helpersNeeded } from './names';
 export { dedent, indent } from './text';
@@ -19,11 +22,7 @@ export { parsePython } from './lezer';
 
 /** Reads the whole file: header, docstring, imports, upgrade/downgrade, helpers, references, problems. */
 export function parseMigration(text: string): MigrationFile {
-  try {
-    return analyze(text);
-  } catch {
-    return emptyMigration();
-  }
+  return bounded(text, () => analyze(text));
 }
 
 /**
@@ -32,9 +31,31 @@ export function parseMigration(text: string): MigrationFile {
  * helpers and references may be empty.
  */
 export function parseHeader(text: string): MigrationFile {
+  return bounded(text, () => analyzeHeader(text));
+}
+
+/**
+ * A file the parser cannot read (beyond the limits, or the parser throws) never vanishes: it becomes
+ * a file with an `unreadable-file` problem saying why, the same on every run. Its revision is not
+ * trusted (a guess from a partial read could put a wrong edge into the graph).
+ */
+function bounded(text: string, read: () => MigrationFile): MigrationFile {
+  const limit = checkLimits(text);
+  if (limit) return unreadable(limit);
+  let file: MigrationFile;
   try {
-    return analyzeHeader(text);
-  } catch {
-    return emptyMigration();
+    file = read();
+  } catch (error) {
+    return unreadable(unreadableFile(failureReason(error)));
   }
+  // Python refuses a revision with NUL characters ("source code cannot contain null bytes").
+  const nul = file.isRevision ? text.indexOf('\0') : -1;
+  if (nul >= 0) file.problems = [...file.problems, nullByte(nul)].sort((a, b) => a.range.start - b.range.start);
+  return file;
+}
+
+function unreadable(problem: Problem): MigrationFile {
+  const file = emptyMigration();
+  file.problems = [problem];
+  return file;
 }

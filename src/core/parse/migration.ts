@@ -129,7 +129,12 @@ export function analyze(text: string, options: Options = { headerOnly: false }):
 
   file.header = header;
   const revision = header.revision;
-  if (!revision) return file;
+  if (!revision) {
+    // A syntax error that swallowed a column-0 `revision =` line (an unterminated string, say) leaves a
+    // broken revision, not a plain module: keep the error, or the file would silently leave the graph.
+    if (firstErr && columnZeroStarts(text, 0, text.length).some((s) => startsAssignment(text, s, 'revision'))) file.problems = problems;
+    return file;
+  }
   file.isRevision = true;
 
   if (revision.value.kind === 'string') {

@@ -128,12 +128,26 @@ export function namesIn(text: string, range: TextRange, options: { loadsOnly?: b
 /** Module-level names a statement reads (a subset of `moduleNames`), without the names it defines itself. */
 export function usesOf(file: Pick<MigrationFile, 'references'>, range: TextRange, moduleNames: Set<string>, own: string[] = []): string[] {
   const used = new Set<string>();
-  for (const ref of file.references) {
-    if (ref.range.start >= range.start && ref.range.end <= range.end && moduleNames.has(ref.name) && !own.includes(ref.name)) {
-      used.add(ref.name);
-    }
+  const refs = file.references;
+  // References are sorted by start: jump to the range instead of scanning every reference for every
+  // helper (that scan made a file of n module-level statements cost n², 26 s at 4,000).
+  for (let i = firstAtOrAfter(refs, range.start); i < refs.length && refs[i]!.range.start < range.end; i++) {
+    const ref = refs[i]!;
+    if (ref.range.end <= range.end && moduleNames.has(ref.name) && !own.includes(ref.name)) used.add(ref.name);
   }
   return [...used];
+}
+
+/** Index of the first reference starting at or after `offset` (binary search over sorted references). */
+function firstAtOrAfter(refs: NameReference[], offset: number): number {
+  let lo = 0;
+  let hi = refs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (refs[mid]!.range.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -142,7 +156,13 @@ export function usesOf(file: Pick<MigrationFile, 'references'>, range: TextRange
  */
 export function helpersNeeded(file: MigrationFile, range: TextRange): ModuleStatement[] {
   const byName = new Map<string, ModuleStatement[]>();
-  for (const h of file.helpers) for (const name of h.defines) byName.set(name, [...(byName.get(name) ?? []), h]);
+  for (const h of file.helpers) {
+    for (const name of h.defines) {
+      const list = byName.get(name);
+      if (list) list.push(h);
+      else byName.set(name, [h]);
+    }
+  }
   const needed = new Set<ModuleStatement>();
   const queue: string[] = [];
   for (const ref of file.references) {

@@ -1,4 +1,6 @@
+import { tmpdir } from 'node:os';
 import { DockerServer } from './docker';
+import { sweepVersionsCopies } from './leftovers';
 import { OperationAbortedError, ProviderUnavailableError } from './errors';
 import { LocalServer } from './local';
 import { maskUrl } from '../common/mask';
@@ -13,6 +15,8 @@ export { OperationAbortedError, ProviderUnavailableError, ServerLostError, Throw
 export { versionNote } from './version-note';
 export { maskUrl } from '../common/mask';
 export { sweepStale, type SweepOptions } from './sweep';
+export { cleanupLeftovers, sweepVersionsCopies, VERSIONS_COPY_PREFIX, type CleanupReport, type CleanupOptions } from './leftovers';
+export { sweepUrlDatabases, type UrlSweep } from './url';
 export { randomDatabaseName, DATABASE_PREFIX, TEMP_PREFIX } from './names';
 export { parseDatabaseUrl } from './url';
 
@@ -37,6 +41,7 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
   if (options.signal?.aborted) throw new OperationAbortedError();
   // Best effort: leftovers of crashed runs must not pile up, but must never block a start either.
   for (const leftover of await sweepStale().catch(() => [])) log(`removed leftover ${leftover}`);
+  for (const leftover of await sweepVersionsCopies([tmpdir()]).catch(() => [])) log(`removed leftover ${leftover}`);
   if (options.provider !== 'auto') {
     const server = await STARTERS[options.provider](safe);
     log(`using ${server.description}`);

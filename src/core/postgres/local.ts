@@ -220,6 +220,8 @@ async function spawnPostgres(
       [
         '-D', dataDir, '-p', String(port), '-k', folder,
         '-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+        // Shared memory in the data folder, not /dev/shm/PostgreSQL.*: a killed server leaves nothing outside it.
+        '-c', 'dynamic_shared_memory_type=mmap',
       ],
       { uid: runAs?.uid, gid: runAs?.gid, env, cwd: folder, stdio: ['ignore', logFile.fd, logFile.fd] },
     );

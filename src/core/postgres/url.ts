@@ -3,7 +3,8 @@ import { findPgDumps, type PgDumpProgram } from './binaries';
 import * as sql from './client';
 import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
 import { maskSecrets, maskUrl } from '../common/mask';
-import { randomDatabaseName } from './names';
+import { databaseComment, ownerFromComment, quoteIdent, quoteLiteral, randomDatabaseName } from './names';
+import { currentOwner, ownerState, type OwnerState } from './owner';
 import { run, tail } from './process';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
 
@@ -126,6 +127,9 @@ export class UrlServer implements ThrowawayServer {
       );
     }
     log(`PostgreSQL ${info.version} at ${target.host}:${target.port}; pg_dump ${pgDump.version}`);
+    // Databases that killed runs left on this server go first (best effort: never blocks the run).
+    const swept = await sweepUrlDatabases(options.databaseUrl).catch(() => undefined);
+    for (const name of swept?.dropped ?? []) log(`dropped leftover database ${name} on ${target.host}:${target.port} (its process is gone)`);
     return new UrlServer(target, info.major, info.version, pgDump, log);
   }
 
@@ -136,9 +140,13 @@ export class UrlServer implements ThrowawayServer {
   async createDatabase(): Promise<ThrowawayDatabase> {
     const name = randomDatabaseName();
     await this.guard('create-failed', `create database ${name}`, () =>
-      sql.withClient(this.maintenance(), (c) => sql.createDatabase(c, name)),
+      sql.withClient(this.maintenance(), async (c) => {
+        await sql.createDatabase(c, name);
+        this.databases.add(name);
+        // Who made it and when: a later run (or `alembic-squash cleanup`) drops it once this process is gone.
+        await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(databaseComment(currentOwner()))}`);
+      }),
     );
-    this.databases.add(name);
     this.log(`created database ${name} on ${this.target.host}:${this.target.port}`);
     const { host, port, user, password } = this.target;
     return { name, host, port, user, password, url: formatUrl(this.target, name) };
@@ -198,4 +206,48 @@ export class UrlServer implements ThrowawayServer {
       throw new ThrowawayServerError('url', code, `Could not ${what} on ${this.target.host}:${this.target.port}: ${maskSecrets((error as Error).message, [this.target.password])}`);
     }
   }
+}
+
+export interface UrlSweep {
+  server: string;
+  dropped: string[];
+  /** Ours but not dropped: still in use, created on another machine, or the drop failed (with why). */
+  left: { name: string; why: string }[];
+}
+
+/**
+ * Drops the throwaway databases (our name prefix and our COMMENT) on the server of `url` whose creating
+ * process is gone. Databases of live runs, of other machines, or without our comment are left, and
+ * listed with the reason.
+ */
+export async function sweepUrlDatabases(url: string): Promise<UrlSweep> {
+  const target = parseDatabaseUrl(url);
+  const server = `${target.host}:${target.port}`;
+  const out: UrlSweep = { server, dropped: [], left: [] };
+  await sql.withClient(clientConfig(target, target.database), async (c) => {
+    const major = (await sql.serverVersion(c)).major;
+    const rows = await c.query<{ datname: string; comment: string | null }>(
+      "SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'alembic\\_squash\\_%' ORDER BY datname",
+    );
+    for (const { datname, comment } of rows.rows) {
+      const owner = ownerFromComment(comment);
+      if (!owner) {
+        out.left.push({ name: datname, why: 'it has no alembic-squash owner comment (made by an older version or by hand)' });
+        continue;
+      }
+      const state: OwnerState = ownerState(owner);
+      if (state === 'alive') continue;
+      if (state === 'other-host') {
+        out.left.push({ name: datname, why: `it was created on ${owner.host} (pid ${owner.pid}, ${owner.created}); run the cleanup there` });
+        continue;
+      }
+      try {
+        await sql.dropDatabase(c, datname, major);
+        out.dropped.push(datname);
+      } catch (error) {
+        out.left.push({ name: datname, why: `the drop failed: ${maskSecrets((error as Error).message, [target.password])}` });
+      }
+    }
+  });
+  return out;
 }

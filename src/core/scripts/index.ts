@@ -1,3 +1,3 @@
-export { ScriptDirectory, readText, toRevision, graphProblemRange, type ScriptFile, type LocatedProblem, type LoadOptions } from './scriptDirectory';
+export { ScriptDirectory, readText, readSource, toRevision, graphProblemRange, type ScriptFile, type LocatedProblem, type LoadOptions } from './scriptDirectory';
 export { LineIndex } from './lines';
 export { HeaderCache } from './headerCache';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Problem, TextRange } from '../common/problem';
 import { RevisionMap, type GraphProblem, type Revision } from '../graph';
-import { parseHeader, parseMigration, type MigrationFile } from '../parse';
+import { invalidUtf8, parseHeader, parseMigration, type MigrationFile } from '../parse';
 import { listMigrationFilesSync, type ProjectConfig } from '../project';
 import type { HeaderCache } from './headerCache';
 import { LineIndex } from './lines';
@@ -60,9 +60,9 @@ export class ScriptDirectory {
         dir.adopt(p, cached);
         continue;
       }
-      const text = readText(p);
-      if (text === undefined) continue;
-      const file = dir.update(p, text);
+      const source = readSource(p);
+      if (source === undefined) continue;
+      const file = dir.update(p, source.text, source.problems);
       if (stat && file) cache!.set(p, stat, file.migration);
     }
     cache?.save();
@@ -70,15 +70,16 @@ export class ScriptDirectory {
   }
 
   /** Replaces one file's text (or removes the file with `undefined`); the map updates incrementally. */
-  update(path: string, text: string | undefined): ScriptFile | undefined {
+  update(path: string, text: string | undefined, readProblems: Problem[] = []): ScriptFile | undefined {
     if (text === undefined) {
       this.byPath.delete(path);
       this.map.update(path, undefined);
       return undefined;
     }
     const previous = this.byPath.get(path);
-    if (previous && previous.text === text) return previous;
+    if (previous && previous.text === text && !readProblems.length) return previous;
     const migration = this.fullParse ? parseMigration(text) : parseHeader(text);
+    if (readProblems.length) migration.problems = [...readProblems, ...migration.problems];
     const file: ScriptFile = { path, text, migration, full: this.fullParse };
     this.byPath.set(path, file);
     const revision = toRevision(path, migration);
@@ -204,6 +205,53 @@ function statOf(file: string): fs.Stats | undefined {
     return fs.statSync(file);
   } catch {
     return undefined;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's text and the problems of reading it (bytes that are not UTF-8 are replaced, and said so),
+ * or undefined when it cannot be read (gone, a folder, no permission).
+ */
+export function readSource(file: string): { text: string; problems: Problem[] } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    return { text: utf8.decode(bytes), problems: [] };
+  } catch {
+    const text = bytes.toString('utf8');
+    const bad = firstInvalidUtf8(bytes);
+    return { text, problems: [invalidUtf8(bad, Buffer.from(bytes.subarray(0, bad)).toString('utf8').length)] };
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, by bisection over the fatal decoder (linear in total, log n decodes).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (validPrefix(bytes, mid, true)) lo = mid;
+    else hi = mid - 1;
+  }
+  // The prefix may end in the first bytes of a sequence that never completes: that is where it breaks.
+  let start = lo;
+  while (start > 0 && lo - start < 4 && !validPrefix(bytes, start, false)) start--;
+  return start;
+}
+
+function validPrefix(bytes: Buffer, n: number, stream: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream });
+    return true;
+  } catch {
+    return false;
   }
 }
 

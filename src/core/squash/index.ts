@@ -5,7 +5,7 @@ export { prepareSquash, type PrepareSquashInput, type PreparedSquash } from './p
 export { buildEdits, applyChanges, type BuildEditsOptions } from './edits';
 export { stampPlan, adviseDatabase, type StampPlan, type StampPlanEntry, type DatabaseAdvice, type RowAdvice, type RowPosition } from './stamp';
 export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } from './database';
-export { applyEdits, undo, undoLast, lastJournal, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps } from './write';
+export { applyEdits, undo, undoLast, lastJournal, recoverJournals, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps, type Recovery } from './write';
 export { newRevisionId, validateRevisionId } from './ids';
 export { classifySql } from './classify';
 export { optimizeUpgrade, type Optimization, type OptimizationRule } from './optimize';

@@ -1,9 +1,28 @@
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyChanges } from './edits';
 import { FileChangedError, NoJournalError, UndoConflictError, WriteFailedError } from './errors';
+import {
+  ensureJournalDir,
+  JOURNAL_FILE,
+  journalFolders,
+  newJournalFolder,
+  putFile,
+  readIfExists,
+  readJournal,
+  removeIfOnlyOurs,
+  saveJournal,
+  sha256,
+  step,
+  syncDir,
+  tempName,
+  writeDurable,
+  type Journal,
+  type JournalEntry,
+} from './journal';
 import type { FileEdit } from './types';
+
+export type { Journal } from './journal';
 
 /** The file operations the write uses; tests replace some to inject failures. */
 export interface WriteOps {
@@ -13,50 +32,29 @@ export interface WriteOps {
 }
 
 const realOps: WriteOps = {
-  writeFile: (f, d) => fs.writeFileSync(f, d),
-  rename: (a, b) => fs.renameSync(a, b),
-  unlink: (f) => fs.unlinkSync(f),
+  writeFile: (f, d) => writeDurable(f, d),
+  rename: (a, b) => {
+    step();
+    fs.renameSync(a, b);
+  },
+  unlink: (f) => {
+    step();
+    fs.unlinkSync(f);
+  },
 };
 
 export interface ApplyEditsOptions {
-  /** Folder for journals and backups, e.g. `<script_location>/.alembic-squash`. */
+  /** Folder for journals and backups, e.g. `<project>/.alembic-squash`. */
   journalDir: string;
   ops?: Partial<WriteOps>;
   /** Recorded in the journal for people reading it. */
   description?: string;
 }
 
-interface JournalEntry {
-  path: string;
-  before: { exists: boolean; sha256?: string; backup?: string };
-  after: { exists: boolean; sha256?: string };
-}
-
-export interface Journal {
-  version: 1;
-  createdAt: string;
-  description?: string;
-  entries: JournalEntry[];
-  createdDirs: string[];
-}
-
 export interface ApplyResult {
   journalPath: string;
   written: string[];
   deleted: string[];
-}
-
-function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function readIfExists(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 /** Final content of each touched path (`null` = removed), after checking the disk still matches the plan. */
@@ -100,34 +98,18 @@ function targetState(edits: FileEdit[]): Map<string, string | null> {
   return state;
 }
 
-function tempName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-}
-
-function ensureDir(dir: string, created: string[]): void {
+function missingDirs(dir: string, planned: string[]): void {
   const missing: string[] = [];
-  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
-  for (const d of missing) {
-    fs.mkdirSync(d);
-    created.push(d);
-  }
-}
-
-/** Puts `content` (or absence) at `file` with the real file system, atomically when writing. */
-function restore(file: string, content: Buffer | undefined): void {
-  if (content === undefined) {
-    fs.rmSync(file, { force: true });
-    return;
-  }
-  const tmp = tempName(file);
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+  for (let d = dir; !fs.existsSync(d) && !planned.includes(d); d = path.dirname(d)) missing.unshift(d);
+  planned.push(...missing);
 }
 
 /**
- * Applies the edits as one change: every file is checked against the text it was planned from,
- * new contents go to temporary files in the same folders and are then renamed into place; on any
- * failure everything is put back. A journal with backups makes `undoLast` possible.
+ * Applies the edits as one change. The journal (backups of every old file, hashes of the new ones, the
+ * temporary names) is written and fsynced first; only then are new contents written to temporary files
+ * beside their targets, renamed into place, and the replaced files removed; last the journal is marked
+ * complete. A failure rolls everything back here; a kill leaves a pending journal that the next command
+ * (or `squash --undo`) rolls back, so the folder is always entirely old or entirely new.
  */
 export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): ApplyResult {
   const ops: WriteOps = { ...realOps, ...options.ops };
@@ -135,11 +117,12 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
   const originals = new Map<string, Buffer | undefined>();
   for (const file of state.keys()) originals.set(file, readIfExists(file));
 
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const journalFolder = path.join(options.journalDir, `journal-${stamp}-${randomBytes(3).toString('hex')}`);
-  const createdDirs: string[] = [];
-  ensureDir(journalFolder, []);
+  ensureJournalDir(options.journalDir);
+  const folder = newJournalFolder(options.journalDir);
+  step();
+  fs.mkdirSync(folder);
   const entries: JournalEntry[] = [];
+  const createdDirs: string[] = [];
   let n = 0;
   for (const [file, content] of state) {
     const before = originals.get(file);
@@ -151,56 +134,59 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
     if (before !== undefined) {
       entry.before.sha256 = sha256(before);
       entry.before.backup = `backup-${n++}-${path.basename(file)}`;
-      fs.writeFileSync(path.join(journalFolder, entry.before.backup), before);
+      writeDurable(path.join(folder, entry.before.backup), before);
     }
+    if (content !== null) missingDirs(path.dirname(file), createdDirs);
+    // Reserved for the new content, and for the old one when it is put back: every temporary file
+    // the write or an undo may leave is named in the journal.
+    entry.temp = tempName(file);
     entries.push(entry);
   }
+  const journal: Journal = {
+    version: 2,
+    state: 'pending',
+    createdAt: new Date().toISOString(),
+    pid: process.pid,
+    description: options.description,
+    entries,
+    createdDirs,
+  };
+  const journalPath = saveJournal(folder, journal);
+  syncDir(options.journalDir);
 
-  const temps = new Map<string, string>();
-  const done: string[] = [];
   let current = '';
   try {
-    for (const [file, content] of state) {
-      if (content === null) continue;
-      current = file;
-      ensureDir(path.dirname(file), createdDirs);
-      const tmp = tempName(file);
-      temps.set(file, tmp);
-      ops.writeFile(tmp, content);
+    for (const dir of createdDirs) {
+      current = dir;
+      step();
+      fs.mkdirSync(dir);
     }
-    for (const [file, tmp] of temps) {
-      current = file;
-      ops.rename(tmp, file);
-      temps.delete(file);
-      done.push(file);
+    for (const e of entries) {
+      if (!e.after.exists) continue;
+      current = e.path;
+      ops.writeFile(e.temp!, state.get(e.path)!);
     }
-    for (const [file, content] of state) {
-      if (content !== null) continue;
-      current = file;
-      ops.unlink(file);
-      done.push(file);
+    for (const e of entries) {
+      if (!e.after.exists) continue;
+      current = e.path;
+      ops.rename(e.temp!, e.path);
     }
+    for (const e of entries) {
+      if (e.after.exists) continue;
+      current = e.path;
+      ops.unlink(e.path);
+    }
+    for (const dir of new Set(entries.map((e) => path.dirname(e.path)))) syncDir(dir);
   } catch (err) {
-    const notRestored: string[] = [];
-    for (const tmp of temps.values()) fs.rmSync(tmp, { force: true });
-    for (const file of done) {
-      try {
-        restore(file, originals.get(file));
-      } catch {
-        notRestored.push(file);
-      }
+    let notRestored: string[] = [];
+    try {
+      notRestored = rollBack(journalPath, journal).notRestored;
+    } catch (rollbackError) {
+      notRestored = rollbackError instanceof UndoConflictError ? rollbackError.paths : entries.map((e) => e.path);
     }
-    for (const dir of createdDirs.reverse()) fs.rmSync(dir, { recursive: false, force: true });
-    fs.rmSync(journalFolder, { recursive: true, force: true });
     throw new WriteFailedError(current, err, notRestored);
   }
-
-  const journal: Journal = { version: 1, createdAt: new Date().toISOString(), description: options.description, entries, createdDirs };
-  const journalPath = path.join(journalFolder, 'journal.json');
-  fs.writeFileSync(journalPath, JSON.stringify(journal, null, 2));
-  // Journals and backups are the user's safety net, not project files: keep them out of version control.
-  const ignore = path.join(options.journalDir, '.gitignore');
-  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, IGNORE_TEXT);
+  saveJournal(folder, { ...journal, state: 'complete' });
   return {
     journalPath,
     written: [...state].filter(([, c]) => c !== null).map(([f]) => f),
@@ -208,61 +194,106 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
   };
 }
 
-/** The newest journal in `journalDir`, or undefined. */
-export function lastJournal(journalDir: string): string | undefined {
-  if (!fs.existsSync(journalDir)) return undefined;
-  const folders = fs
-    .readdirSync(journalDir)
-    .filter((d) => d.startsWith('journal-') && fs.existsSync(path.join(journalDir, d, 'journal.json')))
-    .sort();
-  const last = folders[folders.length - 1];
-  return last ? path.join(journalDir, last, 'journal.json') : undefined;
-}
-
-const IGNORE_TEXT = '# written by alembic-squash: journals of squashes, for `alembic-squash squash --undo`\n*\n';
-
-/** After the last undo the journal folder holds only the .gitignore we wrote: remove both, as before the squash. */
-function removeIfOnlyOurs(journalDir: string): void {
-  try {
-    const left = fs.readdirSync(journalDir);
-    if (left.length === 1 && left[0] === '.gitignore' && fs.readFileSync(path.join(journalDir, '.gitignore'), 'utf8') === IGNORE_TEXT) {
-      fs.rmSync(journalDir, { recursive: true, force: true });
-    }
-  } catch {
-    // already gone
-  }
-}
-
-/** Restores the state before the squash byte for byte; refuses (naming them) when files changed since. */
-export function undo(journalPath: string): { restored: string[] } {
-  const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as Journal;
+/**
+ * Puts every file of a journal back as it was before the squash (byte for byte) and removes the
+ * journal. Idempotent: a file already back is left alone, so an interrupted undo simply runs again.
+ * Refuses (touching nothing) when a file holds neither its old nor its new content: someone edited it.
+ */
+function rollBack(journalPath: string, journal: Journal): { restored: string[]; notRestored: string[] } {
   const folder = path.dirname(journalPath);
   const conflicts: string[] = [];
   for (const e of journal.entries) {
     const now = readIfExists(e.path);
-    const ok = e.after.exists ? now !== undefined && sha256(now) === e.after.sha256 : now === undefined;
-    if (!ok) conflicts.push(e.path);
+    const nowSha = now === undefined ? undefined : sha256(now);
+    const isAfter = e.after.exists ? nowSha === e.after.sha256 : now === undefined;
+    const isBefore = e.before.exists ? nowSha === e.before.sha256 : now === undefined;
+    if (!isAfter && !isBefore) conflicts.push(e.path);
   }
   if (conflicts.length) throw new UndoConflictError(conflicts);
-  const backups = new Map<string, Buffer | undefined>();
-  for (const e of journal.entries) backups.set(e.path, e.before.backup ? fs.readFileSync(path.join(folder, e.before.backup)) : undefined);
-  // Restore files first, removals last, so an interrupted undo never loses a replaced file.
-  for (const e of journal.entries) if (e.before.exists) restore(e.path, backups.get(e.path));
-  for (const e of journal.entries) if (!e.before.exists) restore(e.path, undefined);
-  for (const dir of [...journal.createdDirs].reverse()) {
+  if (journal.state === 'complete') saveJournal(folder, { ...journal, state: 'undoing' });
+  const notRestored: string[] = [];
+  // Old files first, removals last: an interrupted rollback never loses a replaced file.
+  for (const e of journal.entries) {
+    if (!e.before.exists) continue;
+    const now = readIfExists(e.path);
+    if (now !== undefined && sha256(now) === e.before.sha256) continue;
     try {
-      fs.rmdirSync(dir);
+      putFile(e.path, fs.readFileSync(path.join(folder, e.before.backup!)), e.temp);
     } catch {
-      // not empty: someone put files there
+      notRestored.push(e.path);
     }
   }
+  for (const e of journal.entries) {
+    if (e.temp && fs.existsSync(e.temp)) putFile(e.temp, undefined);
+    if (!e.before.exists) putFile(e.path, undefined);
+  }
+  for (const dir of [...journal.createdDirs].reverse()) {
+    try {
+      step();
+      fs.rmdirSync(dir);
+    } catch {
+      // not empty (someone put files there) or already gone
+    }
+  }
+  for (const dir of new Set(journal.entries.map((e) => path.dirname(e.path)))) if (fs.existsSync(dir)) syncDir(dir);
+  if (notRestored.length) return { restored: [], notRestored };
+  // The journal file goes first: a folder without one means "nothing left to do".
+  step();
+  fs.rmSync(journalPath, { force: true });
   fs.rmSync(folder, { recursive: true, force: true });
   removeIfOnlyOurs(path.dirname(folder));
-  return { restored: journal.entries.map((e) => e.path) };
+  return { restored: journal.entries.map((e) => e.path), notRestored };
 }
 
-export function undoLast(journalDir: string): { restored: string[]; journalPath: string } {
+/** The newest journal in `journalDir` (complete or not), or undefined. */
+export function lastJournal(journalDir: string): string | undefined {
+  const folders = journalFolders(journalDir).filter((d) => fs.existsSync(path.join(d, JOURNAL_FILE)));
+  const last = folders[folders.length - 1];
+  return last ? path.join(last, JOURNAL_FILE) : undefined;
+}
+
+/** Restores the state before the squash byte for byte, whether the write completed or was interrupted. */
+export function undo(journalPath: string): { restored: string[]; state: Journal['state'] } {
+  const journal = readJournal(journalPath);
+  const { restored, notRestored } = rollBack(journalPath, journal);
+  if (notRestored.length) throw new WriteFailedError(notRestored[0]!, new Error('could not restore'), notRestored);
+  return { restored, state: journal.state };
+}
+
+export function undoLast(journalDir: string): { restored: string[]; journalPath: string; state: Journal['state'] } {
   const journalPath = lastJournal(journalDir);
   if (!journalPath) throw new NoJournalError(journalDir);
   return { ...undo(journalPath), journalPath };
+}
+
+export interface Recovery {
+  journal: string;
+  /** rolled-back: a squash was interrupted mid-write and undone; undo-finished: an interrupted undo was completed; discarded: the write had not touched any file yet. */
+  action: 'rolled-back' | 'undo-finished' | 'discarded';
+  description?: string;
+  files: string[];
+}
+
+/**
+ * Finishes what a killed squash or undo left: a pending journal is rolled back (the folder returns
+ * entirely to its old state), an interrupted undo is completed, a journal folder without a journal
+ * file (killed while writing backups, before the folder was touched) is removed. Complete journals
+ * stay for `squash --undo`. Throws UndoConflictError when a file was edited since (nothing touched).
+ */
+export function recoverJournals(journalDir: string): Recovery[] {
+  const out: Recovery[] = [];
+  for (const folder of journalFolders(journalDir)) {
+    const file = path.join(folder, JOURNAL_FILE);
+    if (!fs.existsSync(file)) {
+      fs.rmSync(folder, { recursive: true, force: true });
+      out.push({ journal: folder, action: 'discarded', files: [] });
+      continue;
+    }
+    const journal = readJournal(file);
+    if (journal.state === 'complete') continue;
+    const { restored } = undo(file);
+    out.push({ journal: folder, action: journal.state === 'pending' ? 'rolled-back' : 'undo-finished', description: journal.description, files: restored });
+  }
+  if (out.length) removeIfOnlyOurs(journalDir);
+  return out;
 }

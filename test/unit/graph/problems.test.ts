@@ -148,17 +148,22 @@ describe('graph problems', () => {
     });
   });
 
-  it('reports multiple heads as info, on each head', () => {
-    const map = new RevisionMap([rev('base', []), rev('feat_a', ['base']), rev('feat_b', ['base'])]);
+  it('reports multiple heads as one info problem on the first head, listing the heads once', () => {
+    const map = new RevisionMap([rev('base', []), rev('feat_a', ['base']), rev('feat_b', ['base']), rev('feat_c', ['base'])]);
     const problems = only(map.graphProblems(), 'multiple-heads');
     assert.deepEqual(
       problems.map((p) => [p.revision, p.severity]),
-      [
-        ['feat_a', 'info'],
-        ['feat_b', 'info'],
-      ],
+      [['feat_a', 'info']],
     );
-    assert.deepEqual(problems[0].related, ['feat_b']);
+    assert.deepEqual(problems[0].related, ['feat_b', 'feat_c']);
+    assert.match(problems[0].message, /^3 heads \(feat_a, feat_b, feat_c\)/);
+  });
+
+  it('the multiple-heads output grows with the heads, not with their square', () => {
+    const many = [rev('base', []), ...Array.from({ length: 400 }, (_, i) => rev(`h${String(i).padStart(3, '0')}`, ['base']))];
+    const problems = only(new RevisionMap(many).graphProblems(), 'multiple-heads');
+    assert.equal(problems.length, 1);
+    assert.ok(JSON.stringify(problems).length < 400 * 20, 'one list of 400 ids');
   });
 
   it('labelled heads (expand/contract) are named as branches, not as a merge someone forgot', () => {

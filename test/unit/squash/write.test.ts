@@ -7,6 +7,7 @@ import {
   FileChangedError,
   planSquash,
   renderSquash,
+  recoverJournals,
   undoLast,
   UndoConflictError,
   WriteFailedError,
@@ -100,6 +101,39 @@ describe('squash edits, atomic write and undo', () => {
     fs.appendFileSync(victim, '\n');
     const before = hashTree(s.copy.dir);
     assert.throws(() => applyEdits(s.edits, { journalDir: s.journalDir }), (err: unknown) => err instanceof FileChangedError && err.paths.includes(victim));
+    assert.deepEqual(hashTree(s.copy.dir), before);
+  });
+
+  it('a journal left pending by a kill midway is rolled back by the next command: the folder is entirely old again', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const before = hashTree(s.copy.dir);
+    const result = applyEdits(s.edits, { journalDir: s.journalDir });
+    // As a kill after the new file was renamed in and two old files were removed leaves it.
+    const journal = JSON.parse(fs.readFileSync(result.journalPath, 'utf8'));
+    fs.writeFileSync(result.journalPath, JSON.stringify({ ...journal, state: 'pending' }));
+    const folder = path.dirname(result.journalPath);
+    for (const e of journal.entries.filter((x: { before: { exists: boolean } }) => x.before.exists).slice(2)) {
+      fs.copyFileSync(path.join(folder, e.before.backup), e.path);
+    }
+    fs.writeFileSync(journal.entries.find((x: { temp?: string; before: { exists: boolean } }) => x.before.exists).temp, 'half a file');
+    const recovered = recoverJournals(s.journalDir);
+    assert.deepEqual(recovered.map((r) => r.action), ['rolled-back']);
+    assert.deepEqual(hashTree(s.copy.dir), before);
+  });
+
+  it('an undo killed midway is finished by the next command, and a journal without its file (killed while writing backups) is discarded', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const before = hashTree(s.copy.dir);
+    const result = applyEdits(s.edits, { journalDir: s.journalDir });
+    const journal = JSON.parse(fs.readFileSync(result.journalPath, 'utf8'));
+    fs.writeFileSync(result.journalPath, JSON.stringify({ ...journal, state: 'undoing' }));
+    const first = journal.entries.find((x: { before: { exists: boolean } }) => x.before.exists);
+    fs.copyFileSync(path.join(path.dirname(result.journalPath), first.before.backup), first.path);
+    fs.mkdirSync(path.join(s.journalDir, 'journal-9999-unfinished'));
+    fs.writeFileSync(path.join(s.journalDir, 'journal-9999-unfinished', 'backup-0-x.py'), 'partial');
+    assert.deepEqual(recoverJournals(s.journalDir).map((r) => r.action), ['undo-finished', 'discarded']);
     assert.deepEqual(hashTree(s.copy.dir), before);
   });
 
