@@ -146,8 +146,8 @@ export function collectProblems(map: RevisionMap): GraphProblem[] {
       code: 'multiple-heads',
       severity: 'info',
       message: deliberate
-        ? `${heads.length} heads (branch labels ${allLabels.join(', ')}): labelled branches, ` +
-          `upgraded with 'alembic upgrade heads' or 'LABEL@head' (e.g. '${allLabels[0]}@head')`
+        ? `${heads.length} heads (${heads.join(', ')}) on labelled branches (${allLabels.join(', ')}): ` +
+          `deliberate, upgraded with 'alembic upgrade heads' or '${allLabels[0]}@head'`
         : `${heads.length} heads (${heads.join(', ')}); 'alembic upgrade head' needs them merged ('alembic merge heads')`,
       path: pathOf(map, head),
       revision: head,
