@@ -54,6 +54,12 @@ export class Config implements vscode.Disposable {
   seedTables(scope?: vscode.Uri): string[] {
     return this.get(scope).get<string[]>('seedTables', []);
   }
+  /** `verify --models[=strict]`: compare env.py's target_metadata with the squashed database. */
+  verifyModels(scope?: vscode.Uri): boolean | 'strict' {
+    const value = this.get(scope).get<'off' | 'on' | 'strict'>('verifyModels', 'off');
+    return value === 'strict' ? 'strict' : value === 'on';
+  }
+
   partialDowngrade(scope?: vscode.Uri): PartialDowngrade {
     return this.get(scope).get<PartialDowngrade>('partialDowngrade', 'raise');
   }

@@ -212,9 +212,21 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     emit({ phase: 'cleanup', status: 'begin', message: 'removing throwaway databases and server' });
     const t = Date.now();
     await endSessions?.().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
+    // A cleanup step that fails leaves something behind: say so instead of a plain ✓.
+    const left: string[] = [];
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((e: Error) => {
+        left.push(e.message);
+        options.log?.(`cleanup: ${e.message}`);
+      });
+    }
     timings.cleanup = Date.now() - t;
-    emit({ phase: 'cleanup', status: 'end', ms: timings.cleanup });
+    emit({
+      phase: 'cleanup',
+      status: 'end',
+      ms: timings.cleanup,
+      ...(left.length ? { failed: true, message: `cleanup left something behind (${left.join('; ')}); \`alembic-squash cleanup\` removes what a dead run left` } : {}),
+    });
   }
 }
 

@@ -17,5 +17,10 @@ export function informationOf(record: VerifyRecord): InformationItem[] {
   for (const n of r.information ?? []) out.push({ label: `${n.kind} ${n.name}`, detail: `${n.message}: ${n.detail}` });
   // Columns whose values come from a volatile default were not compared.
   for (const c of r.data?.leftOut ?? []) out.push({ label: `${c.table}.${c.column} not compared`, detail: `its default ${c.default} gives another value on every run` });
+  // The models (env.py's target_metadata) against the squashed database, when asked for.
+  const m = r.models;
+  if (m && !m.available) out.push({ label: 'Models not compared', detail: m.error ?? "env.py sets no target_metadata" });
+  if (m?.available && !m.differences.length) out.push({ label: 'Models match the squashed schema', detail: 'autogenerate would generate nothing' });
+  if (m?.available && !m.strict) for (const d of m.differences) out.push({ label: 'Models differ', detail: `autogenerate would still generate: ${d}` });
   return out;
 }

@@ -66,6 +66,7 @@ export async function runVerify(ctx: Ctx, state: ProjectState, target: VerifyTar
       downgradeTo: job.downgradeTo,
       seedTables: seedTables.length ? seedTables : undefined,
       urlEnvVars: urlEnvVars.length ? urlEnvVars : undefined,
+      models: ctx.config.verifyModels(scope) || undefined,
       signal: options.signal,
       onEvent: (e) => {
         if (e.status === 'end') ctx.log.info(`verify: ${e.message ?? e.phase} (${e.ms} ms)`);
