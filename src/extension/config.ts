@@ -37,8 +37,8 @@ export class Config implements vscode.Disposable {
   urlEnvVars(scope?: vscode.Uri): string[] {
     return this.get(scope).get<string[]>('urlEnvVars', []);
   }
-  strategy(scope?: vscode.Uri): 'ops' {
-    return this.get(scope).get<'ops'>('strategy', 'ops');
+  strategy(scope?: vscode.Uri): 'auto' | 'ops' | 'snapshot' {
+    return this.get(scope).get<'auto' | 'ops' | 'snapshot'>('strategy', 'auto');
   }
   /** Show VS Code's refactor preview before a squash is written (off: the review screen is the confirmation). */
   refactorPreview(scope?: vscode.Uri): boolean {

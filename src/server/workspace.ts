@@ -54,6 +54,14 @@ export class Workspace {
     );
     const previous = this.folders.get(folder) ?? [];
     this.folders.set(folder, states);
+    // A buffer opened while the folder was loading found no project then: bring it in now.
+    for (const [file, text] of this.buffers) {
+      for (const state of states) {
+        if (versionLocationOf(state.project, file) === undefined || state.scripts.file(file)) continue;
+        state.scripts.update(file, text);
+        state.scripts.fullFile(file);
+      }
+    }
     return [...previous, ...states];
   }
 
@@ -120,8 +128,11 @@ export class Workspace {
       const touched = await Promise.all(folders.map((f) => this.loadFolder(f)));
       return touched.flat();
     }
-    if (!file.endsWith('.py') || this.buffers.has(file)) return [];
-    return this.apply(file, readText(file), false);
+    if (!file.endsWith('.py')) return [];
+    // An open buffer wins over the disk. Applied again, it also reaches a project that was loaded
+    // before the file was on disk (a folder copied in while one of its files was already open).
+    const buffer = this.buffers.get(file);
+    return buffer !== undefined ? this.apply(file, buffer, true) : this.apply(file, readText(file), false);
   }
 
   private apply(file: string, text: string | undefined, full: boolean): ProjectState[] {

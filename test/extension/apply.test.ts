@@ -133,7 +133,7 @@ describe('the squash review screen', () => {
         resolve(p);
       });
     });
-    const running = vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', { configPath, from: 'base', to: 'head', message: 'all of it', revisionId: 'tip' });
+    const running = vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', { configPath, from: 'base', to: 'head', message: 'all of it', revisionId: 'tip', strategy: 'ops' });
     const panel = await shown;
     assert.equal(panel.model.members.length, 6);
     assert.equal(panel.model.strategy, 'ops');

@@ -12,6 +12,7 @@ import {
   type SourceFile,
   type SquashOptions,
   type SquashPlan,
+  type FileEdit,
 } from '../../core/squash';
 import type { Ctx, LastSquash } from '../ctx';
 import type { ProjectState } from '../state/projects';
@@ -22,6 +23,7 @@ import { applyFileEdits, dirtyAmong, undoFileEdits, writeBlockers, type ApplyRep
 import { involvedPaths } from './editOps';
 import { interpreterFor } from '../verify/environment';
 import { replacedBodiesText, stampPlanMarkdown } from './reviewText';
+import { chooseStrategy, makeSnapshot } from './strategy';
 
 export interface SquashRequest {
   from: string;
@@ -29,7 +31,7 @@ export interface SquashRequest {
   message?: string;
   /** `tip`, `new`, or an explicit id; default from the `revisionId` setting. */
   revisionId?: string;
-  /** How the new file is made; the review passes it on to the core (`ops` today). */
+  /** How the new file is made (`auto` asks when a person is there); default from the `strategy` setting. */
   strategy?: Strategy;
   /**
    * False for scripted use (tests, other extensions): no prompts, no review, no refactor preview;
@@ -89,16 +91,31 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
 
   const python = await interpreterFor(ctx, state);
   if (!python) ctx.log.warn('Restricted Mode: the squash is rendered with the built-in template (the project\'s Python is not run)');
+  const choice = await chooseStrategy(strategy, plan, interactive, !!python);
+  if (!choice) return { status: 'cancelled' };
+  ctx.log.info(`squash strategy ${choice.strategy}: ${choice.reason}`);
   let render: RenderResult;
+  let edits: FileEdit[];
+  let used: Strategy = 'ops';
   try {
-    render = await renderSquash({ plan, files, project: state.project, python });
+    if (choice.strategy !== 'ops' && python) {
+      const outcome = await makeSnapshot(ctx, state, { strategy: choice.strategy, from: request.from, to: request.to, options, python });
+      if (outcome.kind === 'cancelled') return { status: 'cancelled' };
+      if (outcome.kind === 'refused') return refuse(ctx, interactive, `Cannot squash ${rangeText} as a snapshot`, outcome.reasons);
+      ({ plan, render, edits } = outcome.made.prepared);
+      used = outcome.made.strategy;
+      // `auto` may fall back to the operations (the chain cannot run here, say): the review says why.
+      if (used === 'ops') render = { ...render, warnings: [`Written with the operations, not as a snapshot: ${outcome.made.reason}`, ...render.warnings] };
+    } else {
+      render = await renderSquash({ plan, files, project: state.project, python });
+      edits = buildEdits(plan, render, files, { archiveDir: options.archiveDir });
+    }
   } catch (err) {
     if (!(err instanceof RenderFailedError)) throw err;
     if (interactive) await showRenderFailure(ctx, plan, err);
     return refuse(ctx, false, `Cannot squash ${rangeText}: ${err.message}`, [err.message]);
   }
   for (const w of render.warnings) ctx.log.warn(w);
-  const edits = buildEdits(plan, render, files, { archiveDir: options.archiveDir });
   const squashRecord: LastSquash = {
     configPath: state.key,
     from: request.from,
@@ -121,7 +138,7 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
 
   let panel: ReviewPanel | undefined;
   if (interactive) {
-    const model = reviewModel({ plan, render, edits, stamp: squashRecord.stamp, strategy, refactorPreview: ctx.config.refactorPreview(scope), here: state.project.here });
+    const model = reviewModel({ plan, render, edits, stamp: squashRecord.stamp, strategy: used, refactorPreview: ctx.config.refactorPreview(scope), here: state.project.here });
     panel = ReviewPanel.show(ctx.extension.extensionUri, model, reviewActions(ctx, state, squashRecord, files));
     if ((await panel.decision) === 'cancel') {
       panel.setStatus({ phase: 'cancelled', text: 'Cancelled: nothing was written.' });

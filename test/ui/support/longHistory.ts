@@ -71,30 +71,14 @@ export function writeLongHistory(dir: string, count = 50): string {
 }
 
 /**
- * A post_write_hooks formatter installed as a real distribution (dist-info + entry point on
- * PYTHONPATH): it breaks the file when the message asks for it, so a render failure can be shown.
+ * The project's script.py.mako leaves a bracket open at the top of upgrade() when the squash's message
+ * says "please break": the rendered squash then fails to parse, as a broken template of a real project
+ * would make it.
  */
-export function writeBreakingHook(dir: string, projectDir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'breakfmt.py'),
-    [
-      'import sys',
-      'def main():',
-      '    path = sys.argv[1]',
-      '    lines = open(path).read().split("\\n")',
-      '    if "please break" in lines[0]:',
-      '        lines.insert(30, "    op.execute(  # left open by breakfmt")',
-      '    open(path, "w").write("\\n".join(lines))',
-      '',
-    ].join('\n'),
-  );
-  const info = join(dir, 'breakfmt-1.0.dist-info');
-  mkdirSync(info, { recursive: true });
-  writeFileSync(join(info, 'METADATA'), 'Metadata-Version: 2.1\nName: breakfmt\nVersion: 1.0\n');
-  writeFileSync(join(info, 'entry_points.txt'), '[console_scripts]\nbreakfmt = breakfmt:main\n');
-  const ini = join(projectDir, 'alembic.ini');
-  const text = readFileSync(ini, 'utf8');
-  const hook = '[post_write_hooks]\nhooks = breakfmt\nbreakfmt.type = console_scripts\nbreakfmt.entrypoint = breakfmt\nbreakfmt.options = REVISION_SCRIPT_FILENAME\n';
-  writeFileSync(ini, text.replace('[post_write_hooks]\n', hook));
+export function writeBreakingTemplate(projectDir: string): void {
+  const template = join(projectDir, 'migrations/script.py.mako');
+  const text = readFileSync(template, 'utf8');
+  const head = 'def upgrade() -> None:\n';
+  if (!text.includes(head)) throw new Error(`no upgrade() in ${template}`);
+  writeFileSync(template, text.replace(head, `${head}% if 'please break' in message:\n    op.execute(  # left open by the template\n% endif\n`));
 }

@@ -1,0 +1,69 @@
+// The snapshot strategy from VS Code: the chain runs on a throwaway PostgreSQL (local binaries),
+// the schema at the tip is written as one revision after the proof, and undo brings the history back.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import manifest from '../../package.json';
+import type { AlembicSquashApi } from '../../src/extension/main';
+import type { SquashOutcome } from '../../src/extension/squash/flow';
+
+const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
+const versions = path.join(workspace, 'migrations/versions');
+const configPath = path.join(workspace, 'alembic.ini');
+const SYSTEM_PYTHON = '/usr/bin/python3';
+
+async function api(): Promise<AlembicSquashApi> {
+  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+function versionsOnDisk(): Map<string, string> {
+  return new Map(
+    fs
+      .readdirSync(versions)
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => [f, fs.readFileSync(path.join(versions, f), 'utf8')]),
+  );
+}
+
+describe('the snapshot strategy in VS Code', function () {
+  this.timeout(240_000);
+  const settings = () => vscode.workspace.getConfiguration('alembicSquash');
+
+  before(async () => {
+    await api();
+    await settings().update('python', SYSTEM_PYTHON, vscode.ConfigurationTarget.Workspace);
+    await settings().update('provider', 'local', vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await settings().update('python', undefined, vscode.ConfigurationTarget.Workspace);
+    await settings().update('provider', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('writes the schema at the tip as one proven revision, and undo restores every file', async () => {
+    const original = versionsOnDisk();
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+      configPath,
+      from: 'base',
+      to: 'head',
+      message: 'schema snapshot',
+      revisionId: 'tip',
+      strategy: 'snapshot',
+      interactive: false,
+    });
+    assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+    const disk = versionsOnDisk();
+    assert.equal(disk.size, 1, [...disk.keys()].join(', '));
+    const [text] = [...disk.values()];
+    assert.match(text!, /down_revision = None/);
+    assert.match(text!, /op\.create_table\(/, 'tables as Alembic operations');
+    assert.doesNotMatch(text!, /^\s*# --- \w+: /m, 'no per-revision blocks of the op-merge squash');
+    const undone = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+    assert.equal(undone?.undone, true);
+    assert.deepEqual(versionsOnDisk(), original);
+  });
+});
