@@ -21,6 +21,6 @@ export function informationOf(record: VerifyRecord): InformationItem[] {
   const m = r.models;
   if (m && !m.available) out.push({ label: 'Models not compared', detail: m.error ?? "env.py sets no target_metadata" });
   if (m?.available && !m.differences.length) out.push({ label: 'Models match the squashed schema', detail: 'autogenerate would generate nothing' });
-  if (m?.available && !m.strict) for (const d of m.differences) out.push({ label: 'Models differ', detail: `autogenerate would still generate: ${d}` });
+  for (const d of m?.available ? m.differences : []) out.push({ label: m!.strict ? 'Models differ (counts as a difference: strict)' : 'Models differ', detail: `autogenerate would still generate: ${d}` });
   return out;
 }

@@ -29,4 +29,9 @@ describe('information items in Schema Differences', () => {
     assert.deepEqual(items.map((i) => i.label), ['Downgrade not checked', 'Models not compared']);
     assert.match(items[1]!.detail, /No module named 'app'/);
   });
+
+  it('names models that disagree under strict as what made the verify different', () => {
+    const items = informationOf(record({ downgrade: {} as never, models: { available: true, differences: ['remove table legacy'], strict: true } }));
+    assert.deepEqual(items.map((i) => i.label), ['Models differ (counts as a difference: strict)']);
+  });
 });
