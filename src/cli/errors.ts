@@ -13,3 +13,8 @@ export const ExitCode = {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The project's configuration does not resolve (no script_location, say): exit 2 with the reason. */
+export class ProjectConfigError extends Error {
+  override name = 'ProjectConfigError';
+}

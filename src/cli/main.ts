@@ -14,7 +14,7 @@ const load = {
   databases: () => require('./commands/databases') as typeof import('./commands/databases'),
   cleanup: () => require('./commands/cleanup') as typeof import('./commands/cleanup'),
 };
-import { ExitCode, UsageError } from './errors';
+import { ExitCode, ProjectConfigError, UsageError } from './errors';
 import { createOutput, paint, type Output } from './output';
 import { onRecovery, relativeTo } from './projects';
 
@@ -245,6 +245,9 @@ function describeError(error: unknown, command: Command): DescribedError {
     return { exit: ExitCode.environment, code: 'backend-lost', message, hint: 'run it again; if it recurs, check the back end (disk space, Docker daemon, memory)' };
   }
   if (error instanceof NotSquashableError) return { exit: ExitCode.found, code: 'not-squashable', message };
+  if (error instanceof ProjectConfigError) {
+    return { exit: ExitCode.usage, code: 'configuration', message, hint: "set script_location in the ini (Flask-Migrate sets it at run time: add `script_location = %(here)s` for the folder holding env.py)" };
+  }
   if (error instanceof ProjectPathNotFoundError || error instanceof GraphError || error instanceof NoJournalError || error instanceof GitRefError) {
     return { exit: ExitCode.usage, code: 'configuration', message };
   }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjects, loadProjects, type ProjectConfig } from '../core/project';
-import { UsageError } from './errors';
+import { ProjectConfigError, UsageError } from './errors';
 import { HeaderCache, ScriptDirectory, type LoadOptions } from '../core/scripts';
 import { recoverJournals, type Recovery } from '../core/squash/write';
 
@@ -87,7 +87,11 @@ export async function singleProject(input: string): Promise<{ root: string; proj
     if (sections) throw new UsageError(`${input} has ${projects.length} Alembic sections (${projects.map((p) => p.section).join(', ')}); pick one with --name NAME, as with Alembic's -n`);
     throw new Error(`${input} holds ${projects.length} Alembic projects; name one of them:\n${names}`);
   }
-  return { root, project: projects[0]!, recovered };
+  const project = projects[0]!;
+  // A config that does not resolve has no history to squash, verify or read: say why, not "no head".
+  const unresolved = project.problems.filter((p) => p.code === 'missing-script-location' || p.code === 'script-location-not-found');
+  if (unresolved.length) throw new ProjectConfigError(`${project.configPath ?? input}: ${unresolved.map((p) => p.message).join('; ')}`);
+  return { root, project, recovered };
 }
 
 /** Header-only loads reuse earlier parses of unchanged files (ALEMBIC_SQUASH_NO_CACHE=1 turns that off). */

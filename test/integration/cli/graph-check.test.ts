@@ -117,6 +117,25 @@ describe('alembic-squash graph / check (built CLI on fixture projects)', () => {
     }
   });
 
+  it('verify and squash on an ini without script_location (as Flask-Migrate writes it) exit 2 naming the missing key', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-flaskcfg-'));
+    try {
+      fs.cpSync(fixture('linear', 'migrations'), dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\n# Flask-Migrate sets script_location at run time\n');
+      for (const args of [['verify', dir, '--from', 'base', '--to', 'head'], ['squash', dir, '--from', 'base', '--to', 'head', '--dry-run']]) {
+        const r = runCli(args);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /No 'script_location' key found in \[alembic\]/);
+        assert.match(r.stderr, /script_location = %\(here\)s/, 'the hint says what to add');
+        const json = runCli([...args, '--json']);
+        assert.equal(json.status, 2);
+        assert.equal(JSON.parse(json.stdout).error.code, 'configuration');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an alembic.ini with several Alembic sections: each its own project; --name picks one, as Alembic -n', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-sections-'));
     try {
