@@ -41,7 +41,7 @@ describe('the ops strategy on a generated 500-revision history (built CLI, real 
 
   it('squashes the whole history into one file real Alembic loads; the exec hook is a warning, not a failure', () => {
     const dir = copy();
-    const r = runCliJson(['squash', dir, '--from', 'base', '--to', 'head'], { env });
+    const r = runCliJson(['squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'ops'], { env });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.json.plan.members.length, 500);
     assert.match(r.json.warnings.join('\n'), /post_write_hook "ruff" could not run: .*exec/);
@@ -93,7 +93,7 @@ describe('the ops strategy on a generated 500-revision history (built CLI, real 
       assert.equal(r.json.downgrade.equal, true);
       // And written: real Alembic still sees one head through the squash.
       const dir = copy();
-      const w = runCli(['squash', dir, '--from', from, '--to', to, '--no-hooks'], { env });
+      const w = runCli(['squash', dir, '--from', from, '--to', to, '--strategy', 'ops', '--no-hooks'], { env });
       assert.equal(w.status, 0, w.stderr);
       const heads = spawnSync(PYTHON, ['-m', 'alembic', 'heads'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
       assert.equal(heads.status, 0, heads.stderr);
