@@ -46,6 +46,7 @@ async function bareUpgrade(dir: string): Promise<number> {
 
 async function main() {
   const rows: string[] = [];
+  const loadBefore = os.loadavg()[0]!.toFixed(1);
   let description = '';
   for (const count of [50, 200]) {
     const dir = writeRealisticProject(path.join(__dirname, '.data'), count);
@@ -69,13 +70,15 @@ async function main() {
   const text = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ${description}, Alembic via ${PYTHON}; a machine shared with other jobs.`,
     '',
-    'Method: `snapshotSquash` of a generated history (`writeRealisticProject` in bench/synthetic.ts) base..head on the local back end, medians of 3 runs. "total" is the whole squash: plan (the op-merge squash too, for its classification and size), chain (start a cluster, run the chain to the tip), read (python/snapshot.py + pg_dump), render (project template, compile check), proof (verify of the rendered file against the chain on the same cluster: both histories, capture, compare, downgrade to base). "bare upgrade" is `python3 -m alembic upgrade head` of the chain into a fresh database of a running cluster (only the upgrade timed). Sizes are lines of the snapshot file, of the op-merge squash of the same range, and of the replaced files together.',
+    'Method: `snapshotSquash` of a generated history (`writeRealisticProject` in bench/synthetic.ts) base..head on the local back end, medians of 3 runs. "total" is the whole squash, wall time. Phases (they overlap, so they do not add up to the total): plan (load and plan the range; then the op-merge render, for its classification and size, runs alongside the chain), chain (the cluster started while planning, the chain run to the tip), read (python/snapshot.py alongside pg_dump; meanwhile the chain runs again into the database the proof compares with), render (project template, compile check), proof (waiting for that second chain run if it is not done, then verify of the rendered file against it on the same cluster: the squashed history, capture, compare, both downgraded to base; its Alembic drivers were started at the beginning). "bare upgrade" is `python3 -m alembic upgrade head` of the chain into a fresh database of a running cluster (only the upgrade timed). Sizes are lines of the snapshot file, of the op-merge squash of the same range, and of the replaced files together. The machine is shared: its load average at the start and end of the run is given below.',
     '',
     `| revisions | total | ${PHASES.join(' | ')} | bare upgrade | total ÷ bare | snapshot lines | ops lines | replaced lines |`,
     `|---|---|${PHASES.map(() => '---').join('|')}|---|---|---|---|---|`,
     ...rows,
     '',
-    'Target: a 200-revision snapshot in ≤ 3× a bare `alembic upgrade head` of it (the proof alone runs the chain twice more: both sides of the verify).',
+    `Load average (1 min) at the start / end: ${loadBefore} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores.`,
+    '',
+    'Target: a 200-revision snapshot in ≤ 3× a bare `alembic upgrade head` of it.',
   ].join('\n');
   console.log(text);
   const results = path.join(__dirname, 'RESULTS.md');

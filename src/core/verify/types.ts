@@ -1,4 +1,5 @@
-import type { ProviderChoice, ProviderOptions, ThrowawayServer } from '../postgres/types';
+import type { AlembicSession } from '../alembic/session';
+import type { ProviderChoice, ProviderOptions, ThrowawayDatabase, ThrowawayServer } from '../postgres/types';
 import type { DataDiff, ObjectKind, SchemaDiff } from '../schema/types';
 import type { FileEdit } from '../squash/types';
 import type { ProjectConfig } from '../project/types';
@@ -45,6 +46,19 @@ export interface VerifyOptions {
    */
   server?: { server: ThrowawayServer; choice: ProviderChoice };
   candidate: VerifyCandidate;
+  /**
+   * A database on `server` that a run of the chain (the project's own history) was already upgraded
+   * into, started early by the caller: it becomes side A instead of running the chain inside verify
+   * (verify still upgrades it to `to`, a no-op at the tip, and downgrades it). Never the database the
+   * candidate was made from: two independent runs are what catch a chain whose rows differ from run to
+   * run. The caller created it and drops it. Only with `server` and without `chainVersionLocations`.
+   */
+  chainDatabase?: ThrowawayDatabase;
+  /**
+   * The two Alembic drivers, started by the caller so their interpreters import Alembic while it works;
+   * verify uses them for its sides and ends them.
+   */
+  sessions?: { chain: AlembicSession; squash: AlembicSession };
   /** Version locations of the chain side; default: the project's own. */
   chainVersionLocations?: string[];
   /** The squashed range's tip: both sides are migrated to it (default `heads`). */

@@ -59,7 +59,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     const python = options.python ?? findPython({ projectDir: project.here });
     const chainLocations = options.chainVersionLocations ?? project.versionLocations;
     // One long-lived driver per side: the interpreter starts and imports Alembic once, not per step.
-    const sessions = { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
+    const sessions = options.sessions ?? { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
     endSessions = () => Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]);
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
@@ -117,7 +117,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       });
 
     const to = options.to ?? 'heads';
-    const [chainDb, squashDb] = await Promise.all([newDatabase(), newDatabase()]);
+    const [chainDb, squashDb] = await Promise.all([chainSide(options, newDatabase), newDatabase()]);
     probe = chainDb;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
     await settled([
@@ -228,6 +228,14 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       ...(left.length ? { failed: true, message: `cleanup left something behind (${left.join('; ')}); \`alembic-squash cleanup\` removes what a dead run left` } : {}),
     });
   }
+}
+
+/** Side A's database: the caller's, already upgraded by the chain (see VerifyOptions.chainDatabase), or a new one. */
+async function chainSide(options: VerifyOptions, newDatabase: () => Promise<ThrowawayDatabase>): Promise<ThrowawayDatabase> {
+  if (!options.chainDatabase) return newDatabase();
+  // Another server or another history would make side A something other than the chain it claims to be.
+  if (!options.server || options.chainVersionLocations) throw new Error('verify: chainDatabase needs the server it lives on and the project\'s own history as the chain.');
+  return options.chainDatabase;
 }
 
 /** The candidate history in a temporary folder: the squash's edits applied to a copy, or given folders. */

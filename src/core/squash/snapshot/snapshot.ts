@@ -1,4 +1,4 @@
-import { AlembicAbortedError, checkAlembic, runAlembic } from '../../alembic';
+import { AlembicAbortedError, AlembicSession, checkAlembic, runAlembic } from '../../alembic';
 import { OperationAbortedError, startServer, type ProviderChoice, type ProviderOptions, type ThrowawayDatabase, type ThrowawayServer } from '../../postgres';
 import type { ProjectConfig } from '../../project';
 import { qualify } from '../../schema/names';
@@ -8,8 +8,10 @@ import { verifySquash } from '../../verify/verify';
 import { VerifyCancelledError } from '../../verify/errors';
 import type { VerifyResult } from '../../verify/types';
 import { buildEdits } from '../edits';
-import { prepareSquash, type PreparedSquash } from '../prepare';
-import type { SourceFile } from '../plan';
+import type { PreparedSquash } from '../prepare';
+import { planSquash, type SourceFile } from '../plan';
+import { renderSquash } from '../render';
+import { ScriptDirectory } from '../../scripts';
 import type { SquashOptions } from '../types';
 import { rewriteInLists } from './checks';
 import { withSidecars } from './sidecars';
@@ -71,40 +73,75 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     }
   };
   const { project, python, signal } = input;
-  const ops = input.ops ?? (await timed('plan', 'planning the squash', () => prepareSquash({ project, from: input.from, to: input.to, options: input.options, python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause })));
-  const plan = ops.plan;
-  if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
-  if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
-
-  const files = new Map<string, SourceFile>();
-  for (const f of ops.scripts.revisionFiles) {
-    const full = ops.scripts.fullFile(f.path)!;
-    files.set(f.path, { text: full.text, file: full.migration });
-  }
 
   let server: ThrowawayServer | undefined;
-  let db: ThrowawayDatabase | undefined;
+  const databases: ThrowawayDatabase[] = [];
+  /** Work still running on those databases when something failed: settled before they are dropped. */
+  const pending: Promise<unknown>[] = [];
+  // The server starts (and Python imports Alembic) while the squash is planned: neither needs the other.
+  // The proof's two Alembic drivers start now too, and one of them answers the check.
+  const sessions = { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
+  const starting = (async () => {
+    const extensions = await historyExtensions(project);
+    const [checked, start] = await Promise.allSettled([checkAlembic(python, signal, sessions.chain), startServer({ ...input.provider, extensions, signal, log: input.log })]);
+    if (start.status === 'fulfilled') server = start.value.server;
+    if (checked.status === 'rejected') throw checked.reason;
+    if (start.status === 'rejected') throw start.reason;
+    return start.value;
+  })();
+  // Awaited in the finally even when planning failed first, so a server that started is still removed.
+  starting.catch(() => undefined);
   try {
-    const started = await timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
-      const extensions = await historyExtensions(project);
-      const [checked, start] = await Promise.allSettled([checkAlembic(python, signal), startServer({ ...input.provider, extensions, signal, log: input.log })]);
-      if (start.status === 'fulfilled') server = start.value.server;
-      if (checked.status === 'rejected') throw checked.reason;
-      if (start.status === 'rejected') throw start.reason;
-      db = await start.value.server.createDatabase();
+    // Planning is quick; the op-merge render (Python) then runs alongside the chain, which needs only the plan.
+    const planned = input.ops ?? (await timed('plan', 'planning the squash', () => planOnly(input)));
+    const plan = planned.plan;
+    if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
+    if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
+
+    const files = new Map<string, SourceFile>();
+    for (const f of planned.scripts.revisionFiles) {
+      const full = planned.scripts.fullFile(f.path)!;
+      files.set(f.path, { text: full.text, file: full.migration });
+    }
+
+    /** A new database with the chain run up to the tip in it (in a driver already started, when given). */
+    const chainDatabase = async (session?: AlembicSession) => {
+      const db = await server!.createDatabase();
+      databases.push(db);
       await runAlembic(
-        { python, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
+        { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
         { command: 'upgrade', target: plan.tip },
       );
-      return start.value;
-    });
+      return db;
+    };
+    const [rendered, chained] = await Promise.allSettled([
+      input.ops ? Promise.resolve(input.ops) : timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderOps(input, planned, files)),
+      timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
+        const started = await starting;
+        return { started, db: await chainDatabase(sessions.squash) };
+      }),
+    ]);
+    if (chained.status === 'rejected') throw chained.reason;
+    if (rendered.status === 'rejected') throw rendered.reason;
+    const ops = rendered.value;
+    const { started, db } = chained.value;
+    // The proof's side A is a run of the chain of its own, never the database the file was read from:
+    // two independent runs also catch a chain whose rows differ from run to run. It runs while the
+    // snapshot is read and rendered, instead of inside the proof.
+    const sideAReady = chainDatabase(sessions.chain);
+    pending.push(sideAReady);
+    sideAReady.catch(() => undefined); // awaited by the proof, or settled in the finally
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
-      // On the embedded back end a dump must come last: new connections hang after it.
-      const facts = await readSnapshotFacts({ python, databaseUrl: db!.url, signal, log: input.log });
-      const statements = await splitDump(await server!.dumpSchema(db!));
+      const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log });
+      const dump = async () => splitDump(await server!.dumpSchema(db));
+      // The embedded back end dumps a copy of its data dir: nothing may write or connect meanwhile.
+      if (server!.kind === 'pglite') {
+        const facts = await read();
+        return { facts, statements: await dump() };
+      }
+      const [facts, statements] = await Promise.all([read(), dump()]);
       return { facts, statements };
     });
-
     const reEmitted: string[] = [];
     let statementsUsed = statements;
     for (let attempt = 1; ; attempt++) {
@@ -120,12 +157,17 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
       });
+      const sideA = attempt === 1 ? await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady) : await timed('chain', `running the chain to ${plan.tip} again for the second proof`, () => chainDatabase());
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
         verifySquash({
           project,
           python,
           provider: input.provider,
           server: { server: server!, choice: started.choice },
+          // Side A: the chain's own run above (the proof downgrades it); a second proof runs the chain again.
+          chainDatabase: sideA,
+          // Verify ends the drivers it was given: a second proof starts its own.
+          sessions: attempt === 1 ? sessions : undefined,
           candidate: { kind: 'edits', edits },
           to: 'heads',
           downgradeTo: 'base',
@@ -149,9 +191,29 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     if (signal?.aborted || error instanceof AlembicAbortedError || error instanceof OperationAbortedError) throw new VerifyCancelledError();
     throw error;
   } finally {
-    if (server && db) await server.dropDatabase(db).catch(() => undefined);
+    await Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]).catch(() => undefined);
+    await Promise.allSettled([starting, ...pending]);
+    for (const db of databases) await server?.dropDatabase(db).catch(() => undefined);
     await server?.dispose().catch(() => undefined);
   }
+}
+
+/** The first half of prepareSquash: the history loaded and the range planned, not rendered yet. */
+async function planOnly(input: SnapshotSquashInput): Promise<Pick<PreparedSquash, 'plan' | 'scripts'>> {
+  const scripts = await ScriptDirectory.load(input.project, { full: true });
+  const files = new Map<string, SourceFile>();
+  for (const f of scripts.revisionFiles) {
+    const full = scripts.fullFile(f.path)!;
+    files.set(f.path, { text: full.text, file: full.migration });
+  }
+  return { scripts, plan: planSquash({ map: scripts.map, files, project: input.project, from: input.from, to: input.to, options: input.options }) };
+}
+
+/** The second half of prepareSquash: the op-merge squash of the planned range, rendered, and its edits. */
+async function renderOps(input: SnapshotSquashInput, planned: Pick<PreparedSquash, 'plan' | 'scripts'>, files: Map<string, SourceFile>): Promise<PreparedSquash> {
+  const { plan, scripts } = planned;
+  const render = await renderSquash({ plan, files, project: input.project, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+  return { plan, render, edits: buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir }), scripts };
 }
 
 /** The facts with some tables handed back to pg_dump: their create, keys and indexes come from its statements. */
