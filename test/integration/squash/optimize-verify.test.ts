@@ -21,11 +21,11 @@ describe('optimized squash: verified equal to the chain (and to the squash witho
   after(() => project?.cleanup());
 
   it('lists every removed statement with its rule; --no-optimize keeps them', () => {
-    const on = runCliJson(['squash', project!.dir, '--from', 'base', '--to', 'head', '--dry-run'], { env });
+    const on = runCliJson(['squash', project!.dir, '--from', 'base', '--to', 'head', '--strategy', 'ops', '--dry-run'], { env });
     assert.equal(on.status, 0, on.stderr);
     assert.deepEqual(on.json.optimizations.map((o: { rule: string }) => o.rule), ['create-then-drop', 'folded-into-create-table', 'replaced-again', 'replaced-again', 'create-then-drop', 'create-then-drop', 'create-then-drop']);
     assert.match(on.json.file.text, /Optimized: removed 7 statement\(s\) from upgrade\(\) \(create-then-drop ×4, folded-into-create-table ×1, replaced-again ×2\)\./);
-    const off = runCliJson(['squash', project!.dir, '--from', 'base', '--to', 'head', '--dry-run', '--no-optimize'], { env });
+    const off = runCliJson(['squash', project!.dir, '--from', 'base', '--to', 'head', '--strategy', 'ops', '--dry-run', '--no-optimize'], { env });
     assert.deepEqual(off.json.optimizations, []);
     assert.doesNotMatch(off.json.file.text, /optimized away/);
   });
