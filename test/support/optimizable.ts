@@ -68,4 +68,10 @@ export const FOLDABLE = [
     upgrade: "op.execute(\"INSERT INTO parent (id) VALUES (1)\")\nop.execute(\"INSERT INTO child (id, parent_id, code) VALUES (1, 1, 'a')\")\nop.create_index('ix_child_parent', 'child', ['parent_id'])",
     downgrade: "op.drop_index('ix_child_parent', table_name='child')\nop.execute('DELETE FROM child')\nop.execute('DELETE FROM parent')",
   },
+  {
+    revision: 'f4',
+    upgrade: "op.create_table('audit', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('at', sa.DateTime()))\nop.create_index('ix_audit_at', 'audit', ['at'])\nop.create_unique_constraint('uq_audit_at', 'audit', ['at'])",
+    // The drop_table drops the index and constraint with it.
+    downgrade: "op.drop_constraint('uq_audit_at', 'audit', type_='unique')\nop.drop_index('ix_audit_at', table_name='audit')\nop.drop_table('audit')",
+  },
 ];

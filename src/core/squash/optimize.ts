@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parseSync } from 'libpg-query';
 import { parsePython, stringValue } from '../parse';
-import { foldOf, tableColumns, type Fold } from './fold';
+import { callArgs, foldOf, tableColumns, type Fold } from './fold';
 
 /**
  * The optimizer of the op-merge squash: conservative, static rewrites of the merged upgrade() that
@@ -21,7 +21,7 @@ import { foldOf, tableColumns, type Fold } from './fold';
  *   range → part of its `op.create_table`, when no statement between is a barrier or mentions the
  *   table (or the index/constraint name), and a foreign key's referred table exists by then.
  */
-export type OptimizationRule = 'create-then-drop' | 'replaced-again' | 'folded-into-create-table';
+export type OptimizationRule = 'create-then-drop' | 'replaced-again' | 'folded-into-create-table' | 'dropped-with-table';
 
 export interface Optimization {
   rule: OptimizationRule;
@@ -30,6 +30,8 @@ export interface Optimization {
   statement: string;
   /** `view public.v`, `table t`, … */
   object: string;
+  /** Where it was removed; upgrade() when absent. */
+  fn?: 'downgrade';
 }
 
 type Kind = 'table' | 'index' | 'view' | 'matview' | 'function';
@@ -361,4 +363,70 @@ function existsBefore(statements: Statement[], at: number, name: string, removed
     else if (s.effect?.kind !== 'table' && !s.fold && mentions(s.text, name)) unsure = true;
   }
   return !unsure && !gone;
+}
+
+/**
+ * The downgrade rule `dropped-with-table`: `op.drop_index(…, table_name='t')` or
+ * `op.drop_constraint(…, 't', …)` followed by `op.drop_table('t')` of a table the range's upgrade
+ * creates, with nothing between that is a barrier or mentions the table → only the drop_table
+ * (PostgreSQL drops a table's indexes and constraints with it). Blocks in downgrade order.
+ */
+export function optimizeDowngrade(blocks: { revision: string; body: string }[], upgrades: { revision: string; body: string }[]): { bodies: Map<string, string>; removed: Optimization[] } {
+  const created = new Set<string>();
+  for (const b of upgrades) {
+    const top = parsePython(b.body).topNode;
+    for (let s = top.firstChild; s; s = s.nextSibling) {
+      const e = analyse(s, b.body).effect;
+      if (e?.kind === 'table' && e.action === 'create') created.add(e.name);
+    }
+  }
+  const statements: (Statement & { dropsOn?: string })[] = [];
+  for (const b of blocks) {
+    const top = parsePython(b.body).topNode;
+    for (let s = top.firstChild; s; s = s.nextSibling) {
+      if (s.name === 'Comment') continue;
+      statements.push({ revision: b.revision, from: s.from, to: s.to, text: b.body.slice(s.from, s.to), ...analyse(s, b.body), dropsOn: dropsOn(s, b.body) });
+    }
+  }
+  const removed = new Map<Statement, Optimization>();
+  for (let i = 0; i < statements.length; i++) {
+    const a = statements[i];
+    const table = a.dropsOn;
+    if (!table || !created.has(table)) continue;
+    for (let j = i + 1; j < statements.length; j++) {
+      const b = statements[j];
+      if (isInert(b)) continue;
+      if (b.dropsOn === table) continue;
+      if (!b.barrier && b.effect?.kind === 'table' && b.effect.action === 'drop' && b.effect.name === table) {
+        removed.set(a, { rule: 'dropped-with-table', revision: a.revision, statement: a.text.trim().split('\n', 1)[0], object: `table ${table}`, fn: 'downgrade' });
+        break;
+      }
+      if (b.barrier || mentions(b.text, table)) break;
+    }
+  }
+  const bodies = new Map<string, string>();
+  for (const b of blocks) {
+    let body = b.body;
+    for (const s of statements.filter((x) => x.revision === b.revision && removed.has(x)).sort((x, y) => y.from - x.from)) {
+      const end = body[s.to - 1] === '\n' ? s.to - 1 : s.to;
+      body = body.slice(0, s.from) + `# optimized away (the drop_table below drops it): ${s.text.trim().split('\n', 1)[0]}` + body.slice(end);
+    }
+    bodies.set(b.revision, body);
+  }
+  return { bodies, removed: statements.filter((s) => removed.has(s)).map((s) => removed.get(s)!) };
+}
+
+/** The table of a plain `op.drop_index(name, table_name='t')` or `op.drop_constraint(name, 't', type_=…)`. */
+function dropsOn(node: SyntaxNode, text: string): string | undefined {
+  const call = node.name === 'ExpressionStatement' ? node.firstChild : null;
+  if (!call || call.name !== 'CallExpression' || call.nextSibling) return undefined;
+  const callee = text.slice(call.firstChild!.from, call.firstChild!.to);
+  const args = callArgs(call, text);
+  if (!args || [...args.keywords.keys()].some((k) => !['table_name', 'type_'].includes(k))) return undefined;
+  if (callee === 'op.drop_index' && args.positional.length === 1) {
+    const t = args.keywords.get('table_name');
+    return t ? stringValue(t, text) : undefined;
+  }
+  if (callee === 'op.drop_constraint' && args.positional.length === 2 && !args.keywords.has('table_name')) return stringValue(args.positional[1], text);
+  return undefined;
 }

@@ -50,7 +50,9 @@ describe('optimized and un-optimized squashes: equal to the chain and to each ot
     assert.equal(off.status, 0, off.stderr);
     assert.deepEqual(off.json.optimizations, []);
     const rules = on.json.optimizations.map((o: { rule: string }) => o.rule);
-    assert.deepEqual([...new Set(rules)].sort(), ['create-then-drop', 'folded-into-create-table', 'replaced-again']);
+    assert.deepEqual([...new Set(rules)].sort(), ['create-then-drop', 'dropped-with-table', 'folded-into-create-table', 'replaced-again']);
+    const down = on.json.optimizations.filter((o: { fn?: string }) => o.fn === 'downgrade');
+    assert.deepEqual(down.map((o: { revision: string; statement: string }) => [o.revision, o.statement.split('(')[0]]), [['f4', 'op.drop_constraint'], ['f4', 'op.drop_index']]);
     const folds = on.json.optimizations.filter((o: { rule: string; revision: string }) => o.rule === 'folded-into-create-table' && o.revision === 'f2');
     assert.deepEqual(folds.map((o: { statement: string }) => o.statement.split('(')[0]), [
       'op.add_column', 'op.create_index', 'op.create_foreign_key', 'op.create_unique_constraint', 'op.create_check_constraint',

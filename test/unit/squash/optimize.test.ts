@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { prepareClassifier } from '../../../src/core/squash/classify';
-import { optimizeUpgrade } from '../../../src/core/squash';
+import { optimizeDowngrade, optimizeUpgrade } from '../../../src/core/squash';
 import { OPTIMIZABLE } from '../../support/optimizable';
 
 describe('squash optimizer (conservative rules on upgrade())', () => {
@@ -142,5 +142,29 @@ describe('squash optimizer (conservative rules on upgrade())', () => {
     assert.deepEqual(optimizeUpgrade([{ revision: 'a', body: "op.create_table('t', sa.Column('id', sa.Integer()), schema='s')\nop.create_index('ix', 't', ['id'])" }]).removed, []);
     // A second table comment stays (only the first folds).
     assert.equal(only("op.create_table_comment('child', 'one')\nop.create_table_comment('child', 'two')").removed.length, 1);
+  });
+
+  it('downgrade: drop_index and drop_constraint right before the drop_table of a table the range creates go', () => {
+    const up = [{ revision: 'a', body: "op.create_table('t', sa.Column('id', sa.Integer()))" }];
+    const r = optimizeDowngrade(
+      [{ revision: 'b', body: "op.drop_index('ix_t', table_name='t')\nop.drop_constraint('uq_t', 't', type_='unique')" }, { revision: 'a', body: "op.drop_table('t')" }],
+      up,
+    );
+    assert.deepEqual(r.removed.map((x) => [x.rule, x.revision, x.fn, x.statement]), [
+      ['dropped-with-table', 'b', 'downgrade', "op.drop_index('ix_t', table_name='t')"],
+      ['dropped-with-table', 'b', 'downgrade', "op.drop_constraint('uq_t', 't', type_='unique')"],
+    ]);
+    assert.equal(r.bodies.get('b'), "# optimized away (the drop_table below drops it): op.drop_index('ix_t', table_name='t')\n# optimized away (the drop_table below drops it): op.drop_constraint('uq_t', 't', type_='unique')");
+    assert.equal(r.bodies.get('a'), "op.drop_table('t')");
+    const keep = [
+      "op.drop_index('ix_t', table_name='t')\nop.execute('DELETE FROM other')\nop.drop_table('t')",
+      "op.drop_index('ix_t', table_name='t')\nop.drop_column('t', 'x')\nop.drop_table('t')",
+      "op.drop_index('ix_t', table_name='t')\n_helper()\nop.drop_table('t')",
+      "op.drop_index('ix_t', table_name='t', postgresql_concurrently=True)\nop.drop_table('t')",
+      "op.drop_index('ix_t', table_name='t')",
+    ];
+    for (const body of keep) assert.deepEqual(optimizeDowngrade([{ revision: 'k', body }], up).removed, [], body);
+    // A table the range does not create: left as written.
+    assert.deepEqual(optimizeDowngrade([{ revision: 'k', body: "op.drop_index('ix_u', table_name='u')\nop.drop_table('u')" }], up).removed, []);
   });
 });
