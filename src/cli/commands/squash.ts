@@ -285,8 +285,8 @@ function printSquash(o: Output, root: string, p: PreparedSquash, stampText: stri
   }
   if (render.noOpDowngrades.length) o.out(paint(o, 'gray', `No-op downgrades carried as written (pass): ${render.noOpDowngrades.join(', ')}`));
   if (render.optimizations.length) {
-    o.out(paint(o, 'cyan', `Optimized: removed ${render.optimizations.length} statement(s) from upgrade() (--no-optimize keeps them):`));
-    for (const x of render.optimizations) o.out(`  ${x.rule}  ${x.object}  ${paint(o, 'gray', `${x.revision}: ${x.statement}`)}`);
+    o.out(paint(o, 'cyan', `Optimized: removed ${render.optimizations.length} statement(s) from ${render.optimizations.some((x) => x.fn === 'downgrade') ? 'upgrade() and downgrade()' : 'upgrade()'} (--no-optimize keeps them):`));
+    for (const x of render.optimizations) o.out(`  ${x.rule}  ${x.object}  ${paint(o, 'gray', `${x.revision}${x.fn ? ` (${x.fn})` : ''}: ${x.statement}`)}`);
   }
   for (const r of render.renames) o.out(paint(o, 'gray', `renamed ${r.what} ${r.from} → ${r.to} (from ${r.revision}) to avoid a clash`));
   if (render.hooksSkipped) o.out(paint(o, 'gray', `post_write_hooks not run (${render.hooksSkipped})`));

@@ -27,7 +27,7 @@ export function renderDocstring(
   classification: ClassifiedStatement[],
   partialReason: string,
   projectImports: { revision: string; module: string }[] = [],
-  optimized: { rule: string; object: string }[] = [],
+  optimized: { rule: string; object: string; fn?: 'downgrade' }[] = [],
 ): string {
   const lines = [plan.message.split('\n')[0], '', `Squashes ${plan.members.length} revisions:`];
   for (const m of plan.members) lines.push(`- ${m.revision}: ${m.message}`);
@@ -51,7 +51,7 @@ export function renderDocstring(
   if (optimized.length) {
     const byRule = new Map<string, number>();
     for (const o of optimized) byRule.set(o.rule, (byRule.get(o.rule) ?? 0) + 1);
-    lines.push('', `Optimized: removed ${optimized.length} statement(s) from upgrade() (${[...byRule].map(([r, n]) => `${r} ×${n}`).join(', ')}).`);
+    lines.push('', `Optimized: removed ${optimized.length} statement(s) from ${optimized.some((o) => o.fn === 'downgrade') ? 'upgrade() and downgrade()' : 'upgrade()'} (${[...byRule].map(([r, n]) => `${r} ×${n}`).join(', ')}).`);
   }
   if (partialReason) lines.push('', `Downgrade is partial: ${partialReason}.`);
   if (plan.idChanged) lines.push('', `Replaces tip ${plan.tip} under a new id; see the stamp plan for deployed databases.`);

@@ -8,7 +8,7 @@ export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } 
 export { applyEdits, undo, undoLast, lastJournal, recoverJournals, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps, type Recovery } from './write';
 export { newRevisionId, validateRevisionId } from './ids';
 export { classifySql } from './classify';
-export { optimizeUpgrade, type Optimization, type OptimizationRule } from './optimize';
+export { optimizeDowngrade, optimizeUpgrade, type Optimization, type OptimizationRule } from './optimize';
 export { isProjectModule, projectCodeImports, projectRoots, type ProjectCodeImport } from './projectCode';
 export { formatFileName, slugOf, pythonDateString, renderBuiltinTemplate, revAsScalar, type TemplateVariables } from './template';
 export {

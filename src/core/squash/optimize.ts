@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parseSync } from 'libpg-query';
 import { parsePython, stringValue } from '../parse';
+import { callArgs, foldOf, tableColumns, type Fold } from './fold';
 
 /**
  * The optimizer of the op-merge squash: conservative, static rewrites of the merged upgrade() that
@@ -14,10 +15,13 @@ import { parsePython, stringValue } from '../parse';
  *   removed (tables, indexes, views, materialized views, functions).
  * - `replaced-again`: a view or function created (or replaced) and later replaced with
  *   CREATE OR REPLACE, nothing between touching it → the earlier definition removed.
- * - `folded-into-create-table`: `op.add_column` of a plain `sa.Column` right after the
- *   `op.create_table` of its table (nothing else between) → the column joins the create_table.
+ * - `folded-into-create-table`: `op.add_column` of a plain `sa.Column`, `op.create_index`,
+ *   `op.create_foreign_key`, `op.create_unique_constraint`, `op.create_check_constraint`,
+ *   `op.create_table_comment` and a comment-only `op.alter_column` on a table created earlier in the
+ *   range → part of its `op.create_table`, when no statement between is a barrier or mentions the
+ *   table (or the index/constraint name), and a foreign key's referred table exists by then.
  */
-export type OptimizationRule = 'create-then-drop' | 'replaced-again' | 'folded-into-create-table';
+export type OptimizationRule = 'create-then-drop' | 'replaced-again' | 'folded-into-create-table' | 'dropped-with-table';
 
 export interface Optimization {
   rule: OptimizationRule;
@@ -26,6 +30,8 @@ export interface Optimization {
   statement: string;
   /** `view public.v`, `table t`, … */
   object: string;
+  /** Where it was removed; upgrade() when absent. */
+  fn?: 'downgrade';
 }
 
 type Kind = 'table' | 'index' | 'view' | 'matview' | 'function';
@@ -48,9 +54,11 @@ interface Statement {
   /** A statement the optimizer cannot see through. */
   barrier: boolean;
   /** `op.create_table('t', …)`: where another column can go (after its last positional argument). */
-  table?: { name: string; insertAt: number };
-  /** `op.add_column('t', sa.Column(…))` with nothing else: the column's text. */
-  addColumn?: { table: string; column: string };
+  table?: { name: string; insertAt: number; columns: Map<string, number> };
+  /** A call that can become part of an earlier create_table of its table. */
+  fold?: Fold;
+  /** `op.create_table`, `op.drop_table`, `op.rename_table`: the table names it takes (FK check). */
+  tableNames?: string[];
 }
 
 /** First positional argument of a call, when it is a string literal. */
@@ -137,7 +145,7 @@ const SCHEMA_CALLS = new Set([
 ]);
 
 /** What a top-level statement does, or a barrier. */
-type Analysis = Pick<Statement, 'effect' | 'barrier' | 'table' | 'addColumn'>;
+type Analysis = Pick<Statement, 'effect' | 'barrier' | 'table' | 'fold' | 'tableNames'>;
 
 /** Positional arguments of a call, or undefined when it has keyword or starred arguments. */
 function positionalArgs(call: SyntaxNode): SyntaxNode[] | undefined {
@@ -179,10 +187,11 @@ function analyse(node: SyntaxNode, text: string): Analysis {
     return { effect, barrier: false };
   }
   if (!SCHEMA_CALLS.has(method)) return { barrier: true };
+  if (method === 'rename_table') return { barrier: false, tableNames: [0, 1].map((i) => stringArg(call, text, i) ?? '') };
   if (method === 'create_table' || method === 'drop_table') {
     const name = stringArg(call, text);
     if (!name || hasKeywordArgs(call) && method === 'drop_table') return { barrier: false };
-    const result: Analysis = { effect: { action: method === 'create_table' ? 'create' : 'drop', kind: 'table', key: `table ${name}`, name }, barrier: false };
+    const result: Analysis = { effect: { action: method === 'create_table' ? 'create' : 'drop', kind: 'table', key: `table ${name}`, name }, barrier: false, tableNames: [name] };
     if (method === 'create_table') {
       // Columns go after the last positional argument (keyword arguments such as schema= stay last).
       const args = call.getChild('ArgList');
@@ -191,7 +200,7 @@ function analyse(node: SyntaxNode, text: string): Analysis {
         if (c.name === 'AssignOp' || c.name === '*' || c.name === '**') break;
         if (c.name !== '(' && c.name !== ',' && c.name !== ')' && c.name !== 'Comment' && c.nextSibling?.name !== 'AssignOp') last = c;
       }
-      if (last && !hasKeywordArgs(call)) result.table = { name, insertAt: last.to };
+      if (last && !hasKeywordArgs(call)) result.table = { name, insertAt: last.to, columns: tableColumns(call, text) };
     }
     return result;
   }
@@ -202,14 +211,15 @@ function analyse(node: SyntaxNode, text: string): Analysis {
     // A column Alembic's add_column would treat differently from create_table (an index or unique
     // flag, a comment, an Identity or a sequence) stays where it is.
     const plain = column !== undefined && /^sa\.Column\(/.test(column) && !['index=', 'unique=', 'comment=', 'Identity', 'Sequence', 'Computed', 'autoincrement'].some((k) => column.includes(k));
-    return { barrier: false, ...(table && plain ? { addColumn: { table, column } } : {}) };
+    return { barrier: false, ...(table && plain ? { fold: { table, kind: 'column', text: column, names: [] } } : {}) };
   }
+  const fold = foldOf(method, call, text);
   if (method === 'create_index' || method === 'drop_index') {
     const name = stringArg(call, text);
-    if (!name) return { barrier: false };
-    return { effect: { action: method === 'create_index' ? 'create' : 'drop', kind: 'index', key: `index ${name}`, name }, barrier: false };
+    if (!name) return { barrier: false, ...(fold ? { fold } : {}) };
+    return { effect: { action: method === 'create_index' ? 'create' : 'drop', kind: 'index', key: `index ${name}`, name }, barrier: false, ...(fold ? { fold } : {}) };
   }
-  return { barrier: false };
+  return { barrier: false, ...(fold ? { fold } : {}) };
 }
 
 /** True when `text` mentions `name` as a word (an identifier or inside a string). */
@@ -268,18 +278,32 @@ export function optimizeUpgrade(blocks: { revision: string; body: string }[]): {
       break;
     }
   }
-  // Rule 2, only where nothing at all runs between: add_column right after the create_table of its
-  // table (or after columns already folded into it) becomes a column of that create_table.
-  const folded = new Map<Statement, string[]>();
+  // Rule 2: a later call on a table created in the range joins its create_table, when nothing
+  // between is a barrier or mentions the table or the index/constraint's name.
+  const folded = new Map<Statement, Fold[]>();
   for (let i = 0; i < statements.length; i++) {
     const a = statements[i];
     if (!a.table || removed.has(a)) continue;
+    const table = a.table.name;
+    const commented = new Set<string>();
+    let tableComment = false;
     for (let j = i + 1; j < statements.length; j++) {
       const b = statements[j];
       if (removed.has(b) || isInert(b)) continue;
-      if (b.addColumn?.table !== a.table.name) break;
-      folded.set(a, [...(folded.get(a) ?? []), b.addColumn.column]);
-      removed.set(b, { rule: 'folded-into-create-table', revision: b.revision, statement: b.text.trim().split('\n', 1)[0], object: `table ${a.table.name}` });
+      const f = b.fold;
+      if (b.barrier || f?.table !== table) {
+        if (b.barrier || mentions(b.text, table)) break;
+        continue;
+      }
+      const between = statements.slice(i + 1, j).filter((s) => !removed.has(s));
+      if ([...f.names, ...(f.refers ? [f.refers] : [])].some((n) => between.some((s) => mentions(s.text, n)))) break;
+      if (f.kind === 'keyword' && tableComment) break;
+      if (f.kind === 'column-comment' && (!a.table.columns.has(f.column!) || commented.has(f.column!))) break;
+      if (f.refers !== undefined && f.refers !== table && !existsBefore(statements, i, f.refers, removed)) break;
+      if (f.kind === 'keyword') tableComment = true;
+      if (f.kind === 'column-comment') commented.add(f.column!);
+      folded.set(a, [...(folded.get(a) ?? []), f]);
+      removed.set(b, { rule: 'folded-into-create-table', revision: b.revision, statement: b.text.trim().split('\n', 1)[0], object: `table ${table}` });
     }
   }
 
@@ -287,18 +311,24 @@ export function optimizeUpgrade(blocks: { revision: string; body: string }[]): {
   for (const b of blocks) {
     let body = b.body;
     const edits: { at: number; end: number; text: string }[] = [];
-    for (const [s, columns] of folded) {
+    for (const [s, folds] of folded) {
       if (s.revision !== b.revision || !s.table) continue;
       const indent = ' '.repeat(Math.max(0, s.text.split('\n').slice(-1)[0].search(/\S/))) || '';
       const multiline = s.text.includes('\n');
-      const add = columns.map((c) => (multiline ? `,\n${indent}    ${c}` : `, ${c}`)).join('');
+      // Columns first, then indexes and constraints (which name them), then comment=.
+      const order = ['column', 'constraint', 'keyword'].flatMap((k) => folds.filter((f) => f.kind === k));
+      const add = order.map((f) => (multiline ? `,\n${indent}    ${f.text}` : `, ${f.text}`)).join('');
       edits.push({ at: s.table.insertAt, end: s.table.insertAt, text: add });
+      for (const f of folds.filter((x) => x.kind === 'column-comment')) {
+        const at = s.table.columns.get(f.column!)!;
+        edits.push({ at, end: at, text: `, ${f.text}` });
+      }
     }
     const mine = statements.filter((s) => s.revision === b.revision && removed.has(s));
     for (const s of mine) {
       const rule = removed.get(s)!.rule;
       const why =
-        rule === 'create-then-drop' ? 'created and dropped again within this squash' : rule === 'replaced-again' ? 'replaced again later in this squash' : 'its column is part of the create_table above';
+        rule === 'create-then-drop' ? 'created and dropped again within this squash' : rule === 'replaced-again' ? 'replaced again later in this squash' : s.fold?.kind === 'column' ? 'its column is part of the create_table above' : 'part of the create_table above';
       const end = body[s.to - 1] === '\n' ? s.to - 1 : s.to;
       edits.push({ at: s.from, end, text: `# optimized away (${why}): ${s.text.trim().split('\n', 1)[0]}` });
     }
@@ -311,5 +341,92 @@ export function optimizeUpgrade(blocks: { revision: string; body: string }[]): {
 /** `pass` or a docstring: nothing runs. */
 function isInert(s: Statement): boolean {
   const t = s.text.trim();
-  return t === 'pass' || (!s.barrier && !s.effect && !s.table && !s.addColumn && (t.startsWith('"') || t.startsWith("'")));
+  return t === 'pass' || (!s.barrier && !s.effect && !s.table && !s.fold && (t.startsWith('"') || t.startsWith("'")));
+}
+
+/**
+ * A foreign key's referred table exists when the create_table at `at` runs: created by an
+ * op.create_table before it, or never created, dropped or renamed in the range before it (so it
+ * predates the range); either way with no barrier after that (a helper or SQL might drop it), and
+ * nothing else before it that names it except other tables' columns and foreign keys.
+ */
+function existsBefore(statements: Statement[], at: number, name: string, removed: Map<Statement, Optimization>): boolean {
+  let unsure = false;
+  let gone = false;
+  for (let k = 0; k < at; k++) {
+    const s = statements[k];
+    if (removed.has(s)) continue;
+    if (s.effect?.kind === 'table' && s.effect.name === name) {
+      gone = s.effect.action === 'drop';
+      unsure = false;
+    } else if (s.barrier || s.tableNames?.includes(name)) unsure = true;
+    else if (s.effect?.kind !== 'table' && !s.fold && mentions(s.text, name)) unsure = true;
+  }
+  return !unsure && !gone;
+}
+
+/**
+ * The downgrade rule `dropped-with-table`: `op.drop_index(…, table_name='t')` or
+ * `op.drop_constraint(…, 't', …)` followed by `op.drop_table('t')` of a table the range's upgrade
+ * creates, with nothing between that is a barrier or mentions the table → only the drop_table
+ * (PostgreSQL drops a table's indexes and constraints with it). Blocks in downgrade order.
+ */
+export function optimizeDowngrade(blocks: { revision: string; body: string }[], upgrades: { revision: string; body: string }[]): { bodies: Map<string, string>; removed: Optimization[] } {
+  const created = new Set<string>();
+  for (const b of upgrades) {
+    const top = parsePython(b.body).topNode;
+    for (let s = top.firstChild; s; s = s.nextSibling) {
+      const e = analyse(s, b.body).effect;
+      if (e?.kind === 'table' && e.action === 'create') created.add(e.name);
+    }
+  }
+  const statements: (Statement & { dropsOn?: string })[] = [];
+  for (const b of blocks) {
+    const top = parsePython(b.body).topNode;
+    for (let s = top.firstChild; s; s = s.nextSibling) {
+      if (s.name === 'Comment') continue;
+      statements.push({ revision: b.revision, from: s.from, to: s.to, text: b.body.slice(s.from, s.to), ...analyse(s, b.body), dropsOn: dropsOn(s, b.body) });
+    }
+  }
+  const removed = new Map<Statement, Optimization>();
+  for (let i = 0; i < statements.length; i++) {
+    const a = statements[i];
+    const table = a.dropsOn;
+    if (!table || !created.has(table)) continue;
+    for (let j = i + 1; j < statements.length; j++) {
+      const b = statements[j];
+      if (isInert(b)) continue;
+      if (b.dropsOn === table) continue;
+      if (!b.barrier && b.effect?.kind === 'table' && b.effect.action === 'drop' && b.effect.name === table) {
+        removed.set(a, { rule: 'dropped-with-table', revision: a.revision, statement: a.text.trim().split('\n', 1)[0], object: `table ${table}`, fn: 'downgrade' });
+        break;
+      }
+      if (b.barrier || mentions(b.text, table)) break;
+    }
+  }
+  const bodies = new Map<string, string>();
+  for (const b of blocks) {
+    let body = b.body;
+    for (const s of statements.filter((x) => x.revision === b.revision && removed.has(x)).sort((x, y) => y.from - x.from)) {
+      const end = body[s.to - 1] === '\n' ? s.to - 1 : s.to;
+      body = body.slice(0, s.from) + `# optimized away (the drop_table below drops it): ${s.text.trim().split('\n', 1)[0]}` + body.slice(end);
+    }
+    bodies.set(b.revision, body);
+  }
+  return { bodies, removed: statements.filter((s) => removed.has(s)).map((s) => removed.get(s)!) };
+}
+
+/** The table of a plain `op.drop_index(name, table_name='t')` or `op.drop_constraint(name, 't', type_=…)`. */
+function dropsOn(node: SyntaxNode, text: string): string | undefined {
+  const call = node.name === 'ExpressionStatement' ? node.firstChild : null;
+  if (!call || call.name !== 'CallExpression' || call.nextSibling) return undefined;
+  const callee = text.slice(call.firstChild!.from, call.firstChild!.to);
+  const args = callArgs(call, text);
+  if (!args || [...args.keywords.keys()].some((k) => !['table_name', 'type_'].includes(k))) return undefined;
+  if (callee === 'op.drop_index' && args.positional.length === 1) {
+    const t = args.keywords.get('table_name');
+    return t ? stringValue(t, text) : undefined;
+  }
+  if (callee === 'op.drop_constraint' && args.positional.length === 2 && !args.keywords.has('table_name')) return stringValue(args.positional[1], text);
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { classifyBody, prepareClassifier } from './classify';
 import { RenderFailedError } from './errors';
 import { renderDocstring } from './docstring';
 import type { SourceFile } from './plan';
-import { optimizeUpgrade, type Optimization } from './optimize';
+import { optimizeDowngrade, optimizeUpgrade, type Optimization } from './optimize';
 import { isProjectModule, projectCodeImports, projectRoots } from './projectCode';
 import { compileCheck, runPostWriteHooks } from './python';
 import {
@@ -105,6 +105,16 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   }
   const partial = [...missing.keys()];
   const reason = partialReason(missing);
+  if (plan.options.optimize !== false && !partial.length) {
+    const down = [...plan.members].reverse().map((m) => ({ revision: m.revision, body: carried.bodies.get(m.revision)?.downgrade ?? '' }));
+    const up = plan.members.map((m) => ({ revision: m.revision, body: carried.bodies.get(m.revision)?.upgrade ?? '' }));
+    const optimized = optimizeDowngrade(down, up);
+    optimizations = [...optimizations, ...optimized.removed];
+    for (const m of plan.members) {
+      const bodies = carried.bodies.get(m.revision);
+      if (bodies?.downgrade !== undefined && optimized.removed.some((o) => o.revision === m.revision)) bodies.downgrade = optimized.bodies.get(m.revision);
+    }
+  }
   let downgradeText: string;
   const reversed = [...plan.members].reverse();
   if (partial.length && plan.options.partialDowngrade === 'raise') {
