@@ -73,6 +73,7 @@ export class LocalServer implements ThrowawayServer {
   private disposing: Promise<void> | undefined;
   /** How the postmaster ended before anyone asked it to (killed, crashed): the server was lost. */
   private diedUnasked: string | undefined;
+  private disposeStarted: number | undefined;
 
   private constructor(
     readonly bin: PgBinDir,
@@ -85,7 +86,9 @@ export class LocalServer implements ThrowawayServer {
     this.majorVersion = bin.major;
     this.description = `local PostgreSQL ${bin.version} in ${folder} (port ${port})`;
     const record = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!this.disposing) this.diedUnasked = signal ? `killed by ${signal}` : `exit ${code}`;
+      // Asked to stop, it exits 0 on SIGINT; a SIGKILL soon after that came from someone else.
+      const killedWhileStopping = signal === 'SIGKILL' && this.disposeStarted !== undefined && Date.now() - this.disposeStarted < 9_000;
+      if (!this.disposing || killedWhileStopping) this.diedUnasked = signal ? `killed by ${signal}` : `exit ${code}`;
     };
     if (child.exitCode !== null || child.signalCode !== null) record(child.exitCode, child.signalCode);
     else child.once('exit', record);
@@ -93,6 +96,13 @@ export class LocalServer implements ThrowawayServer {
 
   /** The postmaster ended on its own (also after dispose, which then found it gone). */
   async lost(): Promise<ServerLostError | undefined> {
+    // Dead but not yet reaped (its exit event still on its way): wait for it, briefly.
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid && (await isZombie(this.child.pid))) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        this.child.once('exit', () => resolve(clearTimeout(timer)));
+      });
+    }
     if (!this.diedUnasked && !this.disposing && (this.child.exitCode !== null || this.child.signalCode !== null)) {
       this.diedUnasked = this.child.signalCode ? `killed by ${this.child.signalCode}` : `exit ${this.child.exitCode}`;
     }
@@ -215,6 +225,7 @@ export class LocalServer implements ThrowawayServer {
   }
 
   dispose(): Promise<void> {
+    this.disposeStarted ??= Date.now();
     this.disposing ??= (async () => {
       await stopChild(this.child);
       this.databases.forget();
@@ -254,6 +265,12 @@ async function spawnPostgres(
   } finally {
     await logFile.close();
   }
+}
+
+/** A process that has ended but was not reaped yet (Linux; elsewhere: not known, false). */
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 /** Exposed for the sweep: whether the folder's postmaster.pid names a live server. */
