@@ -291,7 +291,19 @@ function describeError(error: unknown, command: Command): DescribedError {
   return { exit: ExitCode.usage, code: 'internal', message };
 }
 
+/**
+ * Ctrl-C (or SIGTERM) when no command answers it — before a command has installed its own handler, or
+ * after it removed it — still ends as a cancel: exit 130 and a word, never a silent death or exit 0.
+ */
+function cancelWhenUnanswered(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  process.stderr.write(`\ncancelled (${signal})\n`);
+  process.exit(130);
+}
+
 if (require.main === module) {
+  process.on('SIGINT', cancelWhenUnanswered);
+  process.on('SIGTERM', cancelWhenUnanswered);
   // `alembic-squash graph | head`: the reader went away; stop quietly, as Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -299,13 +311,19 @@ if (require.main === module) {
       throw err;
     });
   }
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      console.error(error);
-      process.exitCode = ExitCode.usage;
-    },
-  );
+  main(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        console.error(error);
+        process.exitCode = ExitCode.usage;
+      },
+    )
+    .finally(() => {
+      // Node exits without reading signals that arrived after the last pending operation (a Ctrl-C
+      // right after a squash's write would end as exit 0): one more turn of the loop answers them.
+      setTimeout(() => undefined, 10);
+    });
 }

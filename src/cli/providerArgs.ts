@@ -58,7 +58,10 @@ export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
     if (count === 1) {
       process.stderr.write('\ncancelling: removing everything that was started… (Ctrl-C again to force)\n');
       controller.abort();
-    } else process.exit(130);
+    } else {
+      process.stderr.write('cancelled: forced; `alembic-squash cleanup` removes what was left\n');
+      process.exit(130);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -18,7 +18,8 @@ export interface SquashFault {
   fixture: string;
   from: string;
   to: string;
-  step: number;
+  /** The N-th file-system step of the write, or 'end': right after the write returned. */
+  step: number | 'end';
   signal: 'SIGKILL' | 'SIGINT' | 'SIGTERM';
   /** Also kill the undo at this step (then run it again). */
   undoStep?: number;
@@ -62,6 +63,7 @@ export function runSquashFault(fault: SquashFault): SquashFaultResult {
     const fired = faulted.signal !== null || faulted.status === 130;
     const exit = faulted.signal ?? faulted.status ?? -1;
     if (faulted.signal === 'SIGINT' || faulted.signal === 'SIGTERM') problems.push(`squash died of ${faulted.signal} instead of finishing the write`);
+    if (fault.step === 'end' && faulted.status !== 130) problems.push(`a ${fault.signal} right after the write ended with exit ${exit}, not 130`);
     if (fault.signal !== 'SIGKILL' && fired && !/cancelled/.test(faulted.stderr)) problems.push(`no "cancelled" message: ${faulted.stderr.trim()}`);
     // The next command (here `graph`) recovers what the fault left.
     const next = run(['graph', dir]);

@@ -16,6 +16,7 @@ import {
   type PreparedSquash,
   type SquashOptions,
 } from '../../core/squash';
+import { faultAfterWrite } from '../../core/squash/journal';
 import { squashWithStrategy, SnapshotNotProvenError, SnapshotRangeError, type SnapshotFormat, type Strategy, type StrategySquash } from '../../core/squash/snapshot';
 import { ExitCode, UsageError } from '../errors';
 import { cancelOnInterrupt, providerFrom } from '../providerArgs';
@@ -113,6 +114,8 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     });
   } catch (error) {
     o.done();
+    // Whatever failed after a Ctrl-C during planning failed because of it; nothing was written yet.
+    if (cancel.signal.aborted) return cancelledBeforeWrite(o);
     if (error instanceof SnapshotRangeError) {
       o.err(`${paint(o, 'red', 'refused:')} ${error.message}`);
       return ExitCode.found;
@@ -127,6 +130,8 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
     cancel.dispose();
   }
   o.done();
+  // A Ctrl-C during planning that the planner did not notice: still nothing written, still cancelled.
+  if (cancel.signal.aborted) return cancelledBeforeWrite(o);
   const prepared = chosen.prepared;
   const stamp = stampPlan(prepared.plan);
   const database = args.databaseUrl ? await databaseAdvice(args.databaseUrl, prepared) : undefined;
@@ -145,6 +150,7 @@ export async function squashCommand(args: SquashArgs, o: Output): Promise<number
       (signal) => lateCancel(o, cancelled(signal)),
     );
     written = { journal: result.journalPath, files: [...result.written, ...result.deleted] };
+    faultAfterWrite();
     if (interrupted) {
       o.err(cancelled(interrupted));
       return CANCELLED;
@@ -192,6 +198,11 @@ function keepRejected(err: RenderFailedError, dir: string, root: string): Error 
     exitCode: ExitCode.found,
     savedPath: saved,
   });
+}
+
+function cancelledBeforeWrite(o: Output): number {
+  o.err('cancelled: nothing was written');
+  return CANCELLED;
 }
 
 /** A Ctrl-C that reaches us after the write: the files are complete; say so and stop as Ctrl-C does. */

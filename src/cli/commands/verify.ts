@@ -5,6 +5,7 @@ import { ScriptDirectory } from '../../core/scripts';
 import { prepareSquash } from '../../core/squash';
 import {
   detectSquashedRange,
+  VerifyCancelledError,
   verifySquash,
   versionLocationsAtRef,
   type VerifyCandidate,
@@ -35,16 +36,30 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   const modes = [args.from || args.to ? 'range' : '', args.againstRef ? 'ref' : '', args.candidate ? 'candidate' : ''].filter(Boolean);
   if (modes.length !== 1) throw new UsageError('verify needs exactly one of: --from REV --to REV, --against-ref GITREF, --candidate DIR');
   if (modes[0] === 'range' && !(args.from && args.to)) throw new UsageError('--from and --to go together');
+  // Ctrl-C from the first moment: before anything starts it only marks the run as cancelled.
+  const interrupt = cancelOnInterrupt();
+  try {
+    return await verifyInterruptible(args, o, interrupt.signal);
+  } catch (error) {
+    // Whatever failed after a Ctrl-C (a driver killed by the same signal, a half-read project) failed because of it.
+    if (interrupt.signal.aborted && !(error instanceof UsageError)) throw new VerifyCancelledError();
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function verifyInterruptible(args: VerifyArgs, o: Output, signal: AbortSignal): Promise<number> {
   const modelsArg = args.values.models as string | undefined;
   if (modelsArg !== undefined && modelsArg !== 'on' && modelsArg !== 'strict') throw new UsageError('--models takes no value, or =strict');
   const models = modelsArg === 'strict' ? 'strict' : modelsArg === 'on' ? true : undefined;
   const { project } = await singleProject(args.path);
   const provider = withDockerImage(providerFrom(args.values), project, (l) => o.err(paint(o, 'yellow', `warning: ${l}`)));
   const python = findPython({ python: args.values.python as string | undefined, projectDir: project.here });
-  const interrupt = cancelOnInterrupt();
   const disposers: (() => Promise<unknown>)[] = [];
   try {
     const setup = await setUp(args, project, python, disposers);
+    if (signal.aborted) throw new VerifyCancelledError();
     const onEvent = (e: VerifyEvent) => {
       if (args.json) return;
       if (e.status === 'begin') o.progress(`${e.message ?? e.phase}…`);
@@ -66,15 +81,16 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
       seedTables: args.seedTables,
       models,
       urlEnvVars: args.values['url-env'] as string[] | undefined,
-      signal: interrupt.signal,
+      signal,
       onEvent,
       log: process.env.ALEMBIC_SQUASH_VERBOSE ? (l) => o.err(paint(o, 'gray', l)) : undefined,
     });
+    // A Ctrl-C during the final cleanup: the run was cancelled, whatever it found.
+    if (signal.aborted) throw new VerifyCancelledError();
     if (args.json) o.json(verifyJson(result, setup));
     else printResult(o, result, setup);
     return result.equal ? ExitCode.ok : ExitCode.found;
   } finally {
-    interrupt.dispose();
     for (const d of disposers.reverse()) await d().catch(() => undefined);
   }
 }

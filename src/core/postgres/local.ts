@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { findServerBinaries, type PgBinDir } from './binaries';
 import * as sql from './client';
 import { OwnedDatabases } from './owned';
-import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
+import { ProviderUnavailableError, ServerLostError, ThrowawayServerError, throwIfAborted } from './errors';
 import { OWNER_FILE, TEMP_PREFIX } from './names';
 import { freePort } from './ports';
 import { isAlive, run, stopChild, tail } from './process';
@@ -71,6 +71,9 @@ export class LocalServer implements ThrowawayServer {
   readonly majorVersion: number;
   private readonly databases = new OwnedDatabases('local', () => this.admin(), () => this.majorVersion, (line) => this.log(line));
   private disposing: Promise<void> | undefined;
+  /** How the postmaster ended before anyone asked it to (killed, crashed): the server was lost. */
+  private diedUnasked: string | undefined;
+  private disposeStarted: number | undefined;
 
   private constructor(
     readonly bin: PgBinDir,
@@ -82,6 +85,29 @@ export class LocalServer implements ThrowawayServer {
   ) {
     this.majorVersion = bin.major;
     this.description = `local PostgreSQL ${bin.version} in ${folder} (port ${port})`;
+    const record = (code: number | null, signal: NodeJS.Signals | null) => {
+      // Asked to stop, it exits 0 on SIGINT; a SIGKILL soon after that came from someone else.
+      const killedWhileStopping = signal === 'SIGKILL' && this.disposeStarted !== undefined && Date.now() - this.disposeStarted < 9_000;
+      if (!this.disposing || killedWhileStopping) this.diedUnasked = signal ? `killed by ${signal}` : `exit ${code}`;
+    };
+    if (child.exitCode !== null || child.signalCode !== null) record(child.exitCode, child.signalCode);
+    else child.once('exit', record);
+  }
+
+  /** The postmaster ended on its own (also after dispose, which then found it gone). */
+  async lost(): Promise<ServerLostError | undefined> {
+    // Dead but not yet reaped (its exit event still on its way): wait for it, briefly.
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid && (await isZombie(this.child.pid))) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        this.child.once('exit', () => resolve(clearTimeout(timer)));
+      });
+    }
+    if (!this.diedUnasked && !this.disposing && (this.child.exitCode !== null || this.child.signalCode !== null)) {
+      this.diedUnasked = this.child.signalCode ? `killed by ${this.child.signalCode}` : `exit ${this.child.exitCode}`;
+    }
+    if (!this.diedUnasked) return undefined;
+    return new ServerLostError('local', 'server-lost', `the local PostgreSQL server (pid ${this.child.pid}) ended on its own (${this.diedUnasked})`);
   }
 
   /** pid of the postmaster we spawned. */
@@ -156,6 +182,11 @@ export class LocalServer implements ThrowawayServer {
           throw error;
         });
         if (!problem) return new LocalServer(bin, folder, port, child, log);
+        // Killed from outside while starting: the server was lost, not unable to start.
+        if (child.signalCode) {
+          await stopChild(child);
+          throw new ServerLostError('local', 'server-lost', `the local PostgreSQL server (pid ${child.pid}) was killed by ${child.signalCode} while starting`);
+        }
         await stopChild(child);
         const serverLog = await readFile(path.join(folder, 'postgres.log'), 'utf8').catch(() => '');
         if (attempt < 3 && /could not bind|address already in use/i.test(serverLog)) continue;
@@ -194,6 +225,7 @@ export class LocalServer implements ThrowawayServer {
   }
 
   dispose(): Promise<void> {
+    this.disposeStarted ??= Date.now();
     this.disposing ??= (async () => {
       await stopChild(this.child);
       this.databases.forget();
@@ -233,6 +265,12 @@ async function spawnPostgres(
   } finally {
     await logFile.close();
   }
+}
+
+/** A process that has ended but was not reaped yet (Linux; elsewhere: not known, false). */
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 /** Exposed for the sweep: whether the folder's postmaster.pid names a live server. */

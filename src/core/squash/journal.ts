@@ -52,14 +52,20 @@ export function readIfExists(file: string): Buffer | undefined {
 /**
  * Fault injection for the reliability campaign: `ALEMBIC_SQUASH_FAULT_AT=N[:SIGNAL]` sends SIGNAL
  * (default SIGKILL) to this process just before its N-th file-system step (1-based) of a write or an
- * undo. Unset, it costs one comparison per step.
+ * undo; `ALEMBIC_SQUASH_FAULT_AT=end:SIGNAL` sends it right after the write returned (see
+ * `faultAfterWrite`). Unset, it costs one comparison per step.
  */
 const fault = (() => {
   const spec = process.env.ALEMBIC_SQUASH_FAULT_AT;
   if (!spec) return undefined;
   const [n, signal] = spec.split(':');
-  return { at: Number(n), signal: (signal || 'SIGKILL') as NodeJS.Signals };
+  return { at: n === 'end' ? -1 : Number(n), signal: (signal || 'SIGKILL') as NodeJS.Signals };
 })();
+
+/** The `end` fault: a signal that arrives once the write is done and its signals are no longer held. */
+export function faultAfterWrite(): void {
+  if (fault?.at === -1) process.kill(process.pid, fault.signal);
+}
 let stepCount = 0;
 
 /** Marks one file-system step (a write, rename, unlink, mkdir or rmdir) for fault injection. */

@@ -1,5 +1,5 @@
 import { AlembicAbortedError, AlembicSession, AlembicUnavailableError, checkAlembic, copyVersionLocations, findPython, MigrationFailedError, runAlembic, type VersionLocationsCopy } from '../alembic';
-import { OperationAbortedError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
+import { OperationAbortedError, ServerLostError, startServer, type ThrowawayDatabase, type ThrowawayServer } from '../postgres';
 import { compareData, compareSchemas, renderSchemaText, unifiedDiff } from '../schema';
 import { applyChanges, type FileEdit } from '../squash';
 import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
@@ -34,10 +34,15 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   let failedPhase: string | undefined;
   /** The server, asked after a failure whether its back end went away (a Docker daemon that stopped). */
   let running: ThrowawayServer | undefined;
+  /** What verify was doing last, for a server that dies between phases (creating databases, comparing). */
+  let doing = 'starting a throwaway PostgreSQL';
+  /** The run already failed: cleanup does not replace that error with its own. */
+  let failed = false;
 
   const phase = async <T>(name: VerifyPhase, message: string, fn: () => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw new VerifyCancelledError();
     emit({ phase: name, status: 'begin', message });
+    doing = message;
     const t = Date.now();
     let failed = true;
     try {
@@ -74,6 +79,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       }
       const started = startServer({ ...options.provider, extensions, signal, log: options.log }).then((s) => {
         cleanups.push(() => s.server.dispose());
+        running = s.server;
         return s;
       });
       // Both settle before anything is thrown, so a server that starts after a failed check is still removed.
@@ -89,7 +95,10 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
 
     const newDatabase = async () => {
       const db = await server.createDatabase();
-      cleanups.push(() => server.dropDatabase(db));
+      // A server that died takes its databases with it when its folder is removed: nothing to drop.
+      cleanups.push(() => server.dropDatabase(db).catch(async (error: Error) => {
+        if (!(await diedOnItsOwn(server))) throw error;
+      }));
       return db;
     };
     const run = (side: 'chain' | 'squash', db: ThrowawayDatabase, command: 'upgrade' | 'downgrade', target: string, session = sessions[side]) =>
@@ -117,6 +126,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       });
 
     const to = options.to ?? 'heads';
+    doing = 'creating the throwaway databases';
     const [chainDb, squashDb] = await Promise.all([chainSide(options, newDatabase), newDatabase()]);
     probe = chainDb;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
@@ -184,6 +194,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
 
     // A Ctrl-C that came after the last phase still wins: a cancelled verify never says "equal".
     if (signal?.aborted) throw new VerifyCancelledError();
+    // So does a server that died after its last use: the answer came from a server that is gone.
+    const lostLate = await diedOnItsOwn(server);
+    if (lostLate) throw new BackendLostError(doing, lostLate);
     const modelsAgree = !models?.strict || (models.available && !models.error && models.differences.length === 0);
     const equal = compared.schema.equal && compared.data.equal && (downgrade ? downgrade.schema.equal && downgrade.data.equal : true) && modelsAgree;
     return {
@@ -200,12 +213,17 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       provider: { ...choice, description: server.description },
     };
   } catch (error) {
+    failed = true;
     if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
+    if (error instanceof BackendLostError) throw error;
+    // A server killed while it started: the same words as a server lost later.
+    if (error instanceof ServerLostError && error.code === 'server-lost') throw new BackendLostError(failedPhase ?? doing, error);
     // A server that went away (e.g. the Docker daemon stopped) is the reason, not the migration it broke.
     const lost = await running?.lost?.().catch(() => undefined);
+    if (lost?.code === 'server-lost') throw new BackendLostError(failedPhase ?? doing, lost);
     if (lost) throw lost;
     // A back end that died mid-run makes migrations and captures fail: that is not the history's fault.
-    if (probe && failedPhase && !(await answers(probe))) throw new BackendLostError(failedPhase, error as Error);
+    if (probe && !(await answers(probe))) throw new BackendLostError(failedPhase ?? doing, error as Error);
     throw error;
   } finally {
     // Newest first: databases, then the server, then the copied history.
@@ -221,12 +239,15 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       });
     }
     timings.cleanup = Date.now() - t;
+    // A server that died during cleanup: the run ends as lost (exit 3), not with its result.
+    const lostInCleanup = failed || signal?.aborted || !running ? undefined : await diedOnItsOwn(running);
     emit({
       phase: 'cleanup',
       status: 'end',
       ms: timings.cleanup,
       ...(left.length ? { failed: true, message: `cleanup left something behind (${left.join('; ')}); \`alembic-squash cleanup\` removes what a dead run left` } : {}),
     });
+    if (lostInCleanup) throw new BackendLostError('removing the throwaway databases and server', lostInCleanup);
   }
 }
 
@@ -236,6 +257,16 @@ async function chainSide(options: VerifyOptions, newDatabase: () => Promise<Thro
   // Another server or another history would make side A something other than the chain it claims to be.
   if (!options.server || options.chainVersionLocations) throw new Error('verify: chainDatabase needs the server it lives on and the project\'s own history as the chain.');
   return options.chainDatabase;
+}
+
+/**
+ * A local server whose postmaster ended without being asked: known from its child process, free to
+ * ask at any time, also after dispose. (Docker's lost() asks the daemon: only on the failure path.)
+ */
+async function diedOnItsOwn(server: ThrowawayServer): Promise<ServerLostError | undefined> {
+  if (server.kind !== 'local') return undefined;
+  const lost = await server.lost?.().catch(() => undefined);
+  return lost?.code === 'server-lost' ? lost : undefined;
 }
 
 /** The candidate history in a temporary folder: the squash's edits applied to a copy, or given folders. */
