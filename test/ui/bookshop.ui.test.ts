@@ -37,8 +37,19 @@ describe('the bookshop example in the workbench (ui)', function () {
     // Expanding the merge point lists the revisions it merges.
     await merge.locator('.monaco-tl-twistie').click();
     await wb.treeRow(/^merges /).first().waitFor();
-    await merge.hover();
-    await wb.page.locator('.monaco-hover, .workbench-hover').first().waitFor();
+    // The tooltip may not come on the first hover while the workbench is still settling: leave and
+    // hover again until it shows.
+    const tooltip = wb.page.locator('.monaco-hover, .workbench-hover').first();
+    for (let attempt = 1; ; attempt++) {
+      await merge.hover();
+      try {
+        await tooltip.waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await wb.page.mouse.move(0, 0);
+      }
+    }
     await wb.screenshot('revisions-branches');
   });
 });
