@@ -57,8 +57,6 @@ export interface SquashOutcome {
 export async function squash(ctx: Ctx, state: ProjectState, request: SquashRequest): Promise<SquashOutcome> {
   const interactive = request.interactive !== false;
   const scope = state.folder.uri;
-  // The disk as it is now, not as the last watcher event left it.
-  await ctx.store.reconcile(state);
   const files = sourceFiles(state);
   const strategy: Strategy = request.strategy ?? ctx.config.strategy(scope);
   const options: SquashOptions = {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findProjects, listMigrationFiles, loadProject, versionLocationOf, type ProjectConfig } from '../../core/project';
+import { findProjects, loadProject, versionLocationOf, type ProjectConfig } from '../../core/project';
 import { HeaderCache, ScriptDirectory } from '../../core/scripts';
 import { ContextKeys } from '../constants';
 import type { Log } from '../log';
@@ -184,24 +184,6 @@ export class ProjectStore implements vscode.Disposable {
       this.updateFile(file, text);
     });
     return this.pending;
-  }
-
-  /**
-   * Reads the project's version locations from disk now. File-watcher events can lag behind a write
-   * (an undo just before, another tool): a squash planned on that older view could miss a child to
-   * rewire. Open dirty editors still win, as in `reread`.
-   */
-  async reconcile(state: ProjectState): Promise<void> {
-    await this.pending;
-    const onDisk = new Set(await listMigrationFiles(state.project));
-    // Every file is handed over again, unchanged ones too: a text read lazily from disk cannot tell
-    // whether the graph saw it (the header parse keeps the graph when nothing in the header changed).
-    for (const f of state.scripts.revisionFiles) if (!onDisk.has(f.path)) state.scripts.update(f.path, undefined);
-    for (const file of onDisk) {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-      state.scripts.update(file, open?.isDirty ? open.getText() : await fs.promises.readFile(file, 'utf8').catch(() => undefined));
-    }
-    this.changed.fire(state);
   }
 
   private async publishContext(): Promise<void> {
