@@ -4,11 +4,10 @@ import { findProjects, loadProjects, type ProjectConfig } from '../core/project'
 import { ProjectConfigError, UsageError } from './errors';
 import { HeaderCache, ScriptDirectory, type LoadOptions } from '../core/scripts';
 import { recoverJournals, type Recovery } from '../core/squash/write';
+import { journalDirOf } from '../core/squash/journal';
 
 /** Where the CLI keeps its write journals (and the originals' backups), beside the project's config. */
-export function journalDir(here: string): string {
-  return path.join(here, '.alembic-squash');
-}
+export const journalDir = journalDirOf;
 
 /** Where recoveries are told (main sets it to stderr); commands read `recovered` for their own answer. */
 let reportRecovery: (r: Recovery, project: ProjectConfig) => void = () => {};

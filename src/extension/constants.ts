@@ -27,6 +27,7 @@ export const CommandIds = {
   squashFolder: 'alembicSquash.squashFolder',
   reviewSquash: 'alembicSquash.reviewSquash',
   undoLastSquash: 'alembicSquash.undoLastSquash',
+  rollBackInterrupted: 'alembicSquash.rollBackInterrupted',
   showStampPlan: 'alembicSquash.showStampPlan',
   refresh: 'alembicSquash.refresh',
   revealRevision: 'alembicSquash.revealRevision',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ServerConnection } from './client';
+import { watchInterrupted } from './squash/recovery';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { ContextKeys, CommandIds, TASK_TYPE } from './constants';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): AlembicSquashApi {
   context.subscriptions.push(
     log, config, store, reviews, revisions, view, status, server, graphChanged, differences, differencesView,
     ...registerCommands(ctx),
+    watchInterrupted(ctx),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new VerifyTaskProvider(ctx)),
     ...graph.disposables,
     ...databases.disposables,

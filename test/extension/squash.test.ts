@@ -90,6 +90,45 @@ describe('squash from the command palette', () => {
     assert.deepEqual(a.projects()[0]!.heads, ['0d3b8f5a61c9']);
   });
 
+  it('plans on the files as the disk holds them, before the file watcher has reported a new one', async () => {
+    const a = await api();
+    // A second child of e91a written by another tool (a checkout, a teammate's branch); the squash
+    // starts in the same turn, before any watcher event can reach the graph.
+    const added = path.join(versions, 'f00d00000001_audit_log.py');
+    fs.writeFileSync(
+      added,
+      `"""audit log\n\nRevision ID: f00d00000001\nRevises: e91a4d6c0b27\nCreate Date: 2024-03-12 10:00:00\n\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'f00d00000001'\ndown_revision = 'e91a4d6c0b27'\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    op.create_table('audit_log', sa.Column('id', sa.Integer(), primary_key=True))\n\n\ndef downgrade() -> None:\n    op.drop_table('audit_log')\n`,
+    );
+    const seen = a.projects()[0]!.revisions.some((r) => r.revision === 'f00d00000001');
+    try {
+      const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+        configPath,
+        from: '8a4e6b2c9f31',
+        to: 'e91a4d6c0b27',
+        revisionId: 'new',
+        message: 'teams and users',
+        interactive: false,
+      });
+      assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+      const newId = outcome!.newRevision!;
+      // Both children of the squashed range now point at the new revision: none at a deleted file.
+      assert.ok(fs.readFileSync(added, 'utf8').includes(`down_revision = '${newId}'`), `the new child was not rewired (graph had seen it: ${seen})`);
+      const head = [...versionsOnDisk()].find(([f]) => f.startsWith('0d3b8f5a61c9'))!;
+      assert.ok(head[1].includes(`down_revision = '${newId}'`), head[1]);
+      await graphWhere(a, () => a.projects()[0]!.revisions.length === 4);
+      assert.deepEqual([...a.projects()[0]!.heads].sort(), ['0d3b8f5a61c9', 'f00d00000001']);
+    } finally {
+      // Put the workspace back for the next tests, whatever failed above.
+      if (a.lastSquash?.applied) {
+        const undone = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+        assert.equal(undone?.undone, true);
+      }
+      fs.rmSync(added, { force: true });
+    }
+    assert.deepEqual(versionsOnDisk(), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+
   it('squashes the whole history from the explorer command on the versions folder, keeping the tip id', async () => {
     const a = await api();
     const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashFolder', vscode.Uri.file(versions), {

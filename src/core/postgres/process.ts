@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isAlive } from '../common/alive';
 import { OperationAbortedError } from './errors';
+
+export { isAlive };
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -80,17 +83,6 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       else resolve({ code, signal, stdout, stderr, timedOut });
     });
   });
-}
-
-/** True when a process with this pid exists (EPERM means it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function delay(ms: number): Promise<void> {

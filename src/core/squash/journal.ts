@@ -34,6 +34,11 @@ export interface Journal {
 }
 
 export const JOURNAL_FILE = 'journal.json';
+
+/** Where squashes keep their journals (and the originals' backups): beside the project's config. */
+export function journalDirOf(here: string): string {
+  return path.join(here, '.alembic-squash');
+}
 const IGNORE_TEXT = '# written by alembic-squash: journals of squashes, for `alembic-squash squash --undo`\n*\n';
 
 export function sha256(data: string | Buffer): string {

@@ -183,6 +183,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
 
   const hooksRun: string[] = [];
+  const hookProblems: string[] = [];
   const hooks = project?.postWriteHooks ?? [];
   if (hooks.length && input.hooks === false) {
     hooksSkipped = input.hooksSkippedBecause ?? 'turned off';
@@ -190,6 +191,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     const hooked = await withHooks(text, fileName, input.python, hooks, project?.here ?? process.cwd(), warnings);
     text = hooked.text;
     hooksRun.push(...hooked.ran);
+    hookProblems.push(...hooked.problems);
   }
 
   await validate(text, fileName, input.python, warnings);
@@ -206,6 +208,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     renames: carried.renames,
     droppedHelpers: carried.dropped,
     hooksRun,
+    hookProblems,
     ...(hooksSkipped ? { hooksSkipped } : {}),
     warnings,
   };
@@ -259,29 +262,35 @@ export async function withHooks(
   hooks: NonNullable<RenderSquashInput['project']>['postWriteHooks'],
   cwd: string,
   warnings: string[],
-): Promise<{ text: string; ran: string[] }> {
+): Promise<{ text: string; ran: string[]; problems: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-hook-'));
   const file = path.join(dir, fileName);
+  // Each problem is also a warning: the CLI prints warnings, VS Code shows hook problems on their own.
+  const problems: string[] = [];
+  const problem = (text: string) => {
+    problems.push(text);
+    warnings.push(text);
+  };
   try {
     fs.writeFileSync(file, text);
     let result: Awaited<ReturnType<typeof runPostWriteHooks>>;
     try {
       result = await runPostWriteHooks(python, file, hooks, cwd);
     } catch (err) {
-      warnings.push(`post_write_hooks not run (${err instanceof Error ? err.message : String(err)}); the file is written unformatted`);
-      return { text, ran: [] };
+      problem(`post_write_hooks not run (${err instanceof Error ? err.message : String(err)}); the file is written unformatted`);
+      return { text, ran: [], problems };
     }
     for (const o of result.outcomes) {
-      if (o.error) warnings.push(`post_write_hook "${o.name}" could not run: ${o.error.split('\n').slice(-3).join(' | ')}; the file is written without it`);
+      if (o.error) problem(`post_write_hook "${o.name}" could not run: ${o.error.split('\n').slice(-3).join(' | ')}; the file is written without it`);
     }
-    if (result.stderr) warnings.push(`post_write_hooks printed (check the file): ${result.stderr.split('\n').slice(-6).join(' | ')}`);
+    if (result.stderr) problem(`post_write_hooks printed (check the file): ${result.stderr.split('\n').slice(-6).join(' | ')}`);
     const formatted = fs.readFileSync(file, 'utf8');
     const ran = result.outcomes.filter((o) => !o.error).map((o) => o.name);
     if (formatted !== text && parseMigration(formatted).problems.some((p) => p.code === 'syntax-error')) {
-      warnings.push(`post_write_hooks (${ran.join(', ')}) left a file that does not parse; the file is written unformatted`);
-      return { text, ran: [] };
+      problem(`post_write_hooks (${ran.join(', ')}) left a file that does not parse; the file is written unformatted`);
+      return { text, ran: [], problems };
     }
-    return { text: formatted, ran };
+    return { text: formatted, ran, problems };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

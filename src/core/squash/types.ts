@@ -121,6 +121,8 @@ export interface RenderResult {
   droppedHelpers: { revision: string; names: string[] }[];
   /** Hooks that formatted the file. */
   hooksRun: string[];
+  /** Hooks that could not run, failed or broke the file (each also in `warnings`); the file is written without them. */
+  hookProblems: string[];
   /** Set when the project's post_write_hooks were deliberately not run (e.g. "--dry-run", "--no-hooks"). */
   hooksSkipped?: string;
   warnings: string[];

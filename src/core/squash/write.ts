@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isAlive } from '../common/alive';
 import { applyChanges } from './edits';
 import { FileChangedError, NoJournalError, UndoConflictError, WriteFailedError } from './errors';
 import {
@@ -290,10 +291,45 @@ export function recoverJournals(journalDir: string): Recovery[] {
       continue;
     }
     const journal = readJournal(file);
-    if (journal.state === 'complete') continue;
+    if (journal.state === 'complete' || stillWriting(journal)) continue;
     const { restored } = undo(file);
     out.push({ journal: folder, action: journal.state === 'pending' ? 'rolled-back' : 'undo-finished', description: journal.description, files: restored });
   }
   if (out.length) removeIfOnlyOurs(journalDir);
+  return out;
+}
+
+/** A write or undo another live process is doing right now (another terminal): not ours to roll back. */
+function stillWriting(journal: Journal): boolean {
+  return journal.pid !== process.pid && isAlive(journal.pid);
+}
+
+export interface Interrupted {
+  journal: string;
+  /** pending: a squash stopped mid-write; undoing: an undo stopped midway. */
+  state: 'pending' | 'undoing';
+  description?: string;
+  createdAt: string;
+  files: string[];
+}
+
+/**
+ * The writes a killed process left unfinished, read only: what `recoverJournals` would roll back or
+ * finish (a folder without a journal file touched nothing and is not listed).
+ */
+export function interruptedJournals(journalDir: string): Interrupted[] {
+  const out: Interrupted[] = [];
+  for (const folder of journalFolders(journalDir)) {
+    const file = path.join(folder, JOURNAL_FILE);
+    if (!fs.existsSync(file)) continue;
+    let journal: Journal;
+    try {
+      journal = readJournal(file);
+    } catch {
+      continue;
+    }
+    if (journal.state === 'complete' || stillWriting(journal)) continue;
+    out.push({ journal: folder, state: journal.state, description: journal.description, createdAt: journal.createdAt, files: journal.entries.map((e) => e.path) });
+  }
   return out;
 }

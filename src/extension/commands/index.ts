@@ -5,6 +5,7 @@ import { openRevision, refresh, revealRevision, setDatabaseUrl, showLog } from '
 import { reviewSquash, showStampPlanCommand, squashFolder, squashRange, squashSelected, squashUpToHere, undoLastSquash } from './squash';
 import { compareSchemasOfRevisions, compareWithParent, showSchemaAtRevision } from './schema';
 import type { Cmd } from './types';
+import { rollBackInterrupted } from '../squash/recovery';
 import { openSchemaDifference, showSchemaDiff, verifySquash } from './verify';
 
 /** Every command, id → factory: the one table activate() registers. */
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
   [CommandIds.squashFolder]: squashFolder,
   [CommandIds.reviewSquash]: reviewSquash,
   [CommandIds.undoLastSquash]: undoLastSquash,
+  [CommandIds.rollBackInterrupted]: rollBackInterrupted,
   [CommandIds.showStampPlan]: showStampPlanCommand,
   [CommandIds.refresh]: refresh,
   [CommandIds.revealRevision]: revealRevision,

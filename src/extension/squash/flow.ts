@@ -24,6 +24,7 @@ import { involvedPaths } from './editOps';
 import { interpreterFor } from '../verify/environment';
 import { replacedBodiesText, stampPlanMarkdown } from './reviewText';
 import { chooseStrategy, makeSnapshot } from './strategy';
+import { recoverProject } from './recovery';
 
 export interface SquashRequest {
   from: string;
@@ -54,8 +55,12 @@ export interface SquashOutcome {
  * Unsaved files were checked before the pickers (`saveFirst`); they are checked again right before
  * the write, as is every file the squash read.
  */
-export async function squash(ctx: Ctx, state: ProjectState, request: SquashRequest): Promise<SquashOutcome> {
+export async function squash(ctx: Ctx, live: ProjectState, request: SquashRequest): Promise<SquashOutcome> {
   const interactive = request.interactive !== false;
+  // A squash killed mid-write (in a terminal) is rolled back before this one reads the folder.
+  const recovery = await recoverProject(ctx, live, interactive);
+  if (recovery.blocked) return refuse(ctx, interactive, 'An interrupted squash must be rolled back first', [recovery.blocked]);
+  const state = await ctx.store.current(live);
   const scope = state.folder.uri;
   const files = sourceFiles(state);
   const strategy: Strategy = request.strategy ?? ctx.config.strategy(scope);
@@ -116,6 +121,7 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
     return refuse(ctx, false, `Cannot squash ${rangeText}: ${err.message}`, [err.message]);
   }
   for (const w of render.warnings) ctx.log.warn(w);
+  if (interactive && render.hookProblems.length) warnHookProblems(ctx, render.hookProblems);
   const squashRecord: LastSquash = {
     configPath: state.key,
     from: request.from,
@@ -173,6 +179,18 @@ export async function squash(ctx: Ctx, state: ProjectState, request: SquashReque
   }
   if (interactive) void afterApply(ctx, squashRecord, state, said.text);
   return { status: 'applied', newRevision: plan.newRevision, files: involvedPaths(edits) };
+}
+
+/**
+ * A post_write_hook that could not run (an `exec` hook on an older Alembic, a missing formatter) is
+ * not a reason to refuse: the file is written unformatted, and the user hears it now, not only in
+ * the review's warnings.
+ */
+function warnHookProblems(ctx: Ctx, problems: string[]): void {
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more: see the log)` : '';
+  void vscode.window
+    .showWarningMessage(`The squashed file is not formatted by every post_write_hook: ${problems[0]}${more}`, 'Show Log')
+    .then((c) => c && ctx.log.show());
 }
 
 /** People's words for an apply report (the panel, the notification and the log say the same). */

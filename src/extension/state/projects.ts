@@ -186,6 +186,18 @@ export class ProjectStore implements vscode.Disposable {
     return this.pending;
   }
 
+  /**
+   * The project as the disk holds it now (open unsaved editors still win), as a separate view for one
+   * squash: watcher events can lag behind a write (an undo just before, a checkout, another tool), and
+   * a squash planned on that older view could miss a child to rewire. The live view is left to its
+   * watchers, so its change events stay the ones the files caused.
+   */
+  async current(state: ProjectState): Promise<ProjectState> {
+    await this.pending;
+    const scripts = await ScriptDirectory.load(state.project, { overlays: this.overlays(), cache: HeaderCache.forProject(state.project, 'extension') });
+    return { ...state, scripts };
+  }
+
   private async publishContext(): Promise<void> {
     // `resourcePath` is the fsPath; the URI path form is added for platforms where they differ.
     const locations = this.states.flatMap((s) => s.project.versionLocations.flatMap((l) => [vscode.Uri.file(l).fsPath, vscode.Uri.file(l).path]));

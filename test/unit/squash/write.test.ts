@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +9,7 @@ import {
   planSquash,
   renderSquash,
   recoverJournals,
+  interruptedJournals,
   undoLast,
   UndoConflictError,
   WriteFailedError,
@@ -134,6 +136,26 @@ describe('squash edits, atomic write and undo', () => {
     fs.mkdirSync(path.join(s.journalDir, 'journal-9999-unfinished'));
     fs.writeFileSync(path.join(s.journalDir, 'journal-9999-unfinished', 'backup-0-x.py'), 'partial');
     assert.deepEqual(recoverJournals(s.journalDir).map((r) => r.action), ['undo-finished', 'discarded']);
+    assert.deepEqual(hashTree(s.copy.dir), before);
+  });
+
+  it('leaves a pending journal alone while the process writing it is alive (another terminal), and lists it only once that process is gone', async () => {
+    const s = await squashCopy('linear', 'base', 'head');
+    cleanups.push(s.copy.cleanup);
+    const before = hashTree(s.copy.dir);
+    const result = applyEdits(s.edits, { journalDir: s.journalDir });
+    const journal = JSON.parse(fs.readFileSync(result.journalPath, 'utf8'));
+    const writer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    cleanups.push(() => writer.kill('SIGKILL'));
+    fs.writeFileSync(result.journalPath, JSON.stringify({ ...journal, state: 'pending', pid: writer.pid }));
+    const after = hashTree(s.copy.dir);
+    assert.deepEqual(interruptedJournals(s.journalDir), []);
+    assert.deepEqual(recoverJournals(s.journalDir), []);
+    assert.deepEqual(hashTree(s.copy.dir), after, 'a live write was rolled back under its feet');
+    writer.kill('SIGKILL');
+    await new Promise((resolve) => writer.once('exit', resolve));
+    assert.deepEqual(interruptedJournals(s.journalDir).map((j) => j.state), ['pending']);
+    assert.deepEqual(recoverJournals(s.journalDir).map((r) => r.action), ['rolled-back']);
     assert.deepEqual(hashTree(s.copy.dir), before);
   });
 

@@ -98,13 +98,15 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
   const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
   const hooksRun: string[] = [];
+  const hookProblems: string[] = [];
   const hooks = project?.postWriteHooks ?? [];
   const hooksSkipped = hooks.length && input.hooks === false ? (input.hooksSkippedBecause ?? 'turned off') : undefined;
   if (hooks.length && !hooksSkipped && input.python) {
     const hooked = await withHooks(text, fileName, input.python, hooks, project?.here ?? process.cwd(), warnings);
     text = hooked.text;
     hooksRun.push(...hooked.ran);
+    hookProblems.push(...hooked.problems);
   }
   await validate(text, fileName, input.python, warnings);
-  return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], noOpDowngrades: [], optimizations: [], projectImports: input.projectImports ?? [], hooksRun, ...(hooksSkipped ? { hooksSkipped } : {}), warnings };
+  return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], noOpDowngrades: [], optimizations: [], projectImports: input.projectImports ?? [], hooksRun, hookProblems, ...(hooksSkipped ? { hooksSkipped } : {}), warnings };
 }

@@ -1,0 +1,124 @@
+// A squash killed mid-write in a terminal (the CLI, SIGKILL between two file steps) leaves a versions
+// folder that is partly old, partly new. The extension rolls it back on request, and a squash started
+// in VS Code rolls it back first instead of planning on it.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import manifest from '../../package.json';
+import type { AlembicSquashApi } from '../../src/extension/main';
+import type { SquashOutcome } from '../../src/extension/squash/flow';
+import type { RecoveryOutcome } from '../../src/extension/squash/recovery';
+
+const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
+const repo = process.env.ALEMBIC_SQUASH_REPO_ROOT!;
+const versions = path.join(workspace, 'migrations/versions');
+const configPath = path.join(workspace, 'alembic.ini');
+const RANGE = ['8a4e6b2c9f31', 'c2d9e1f4a5b6', '5b7f0c3d2e84', 'e91a4d6c0b27'];
+
+async function api(): Promise<AlembicSquashApi> {
+  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+const filesIn = (dir: string) => new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.py')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+
+function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
+  if (test()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const sub = a.onDidChangeGraph(() => {
+      if (!test()) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+const ids = (a: AlembicSquashApi) => a.projects()[0]!.revisions.map((r) => r.revision).sort().join();
+
+/** `alembic-squash squash` of 8a4e..e91a with a new id, killed (SIGKILL) before its `step`-th file step. */
+function killedSquash(project: string, step: number): void {
+  const python = fs.existsSync('/usr/bin/python3') ? { ALEMBIC_SQUASH_PYTHON: '/usr/bin/python3' } : {};
+  const r = spawnSync(
+    process.execPath,
+    [path.join(repo, 'dist/cli.js'), 'squash', project, '--from', RANGE[0]!, '--to', RANGE[3]!, '--revision-id', 'new', '--strategy', 'ops', '--no-hooks', '-m', 'teams and users'],
+    { env: { ...process.env, ...python, ALEMBIC_SQUASH_FAULT_AT: String(step), ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
+  );
+  assert.equal(r.signal, 'SIGKILL', `the squash was not killed at step ${step}: exit ${r.status}\n${r.stderr}`);
+}
+
+/** Some of the replaced files gone, some still there: neither the old folder nor the new one. */
+const halfWritten = (files: Map<string, string>) => {
+  const left = RANGE.filter((id) => [...files.keys()].some((f) => f.startsWith(id))).length;
+  return left > 0 && left < RANGE.length;
+};
+
+/** The first file step at which a kill leaves the folder half-written (found on a copy of the project). */
+function halfWritingStep(): number {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-kill-'));
+  try {
+    for (let step = 4; step < 60; step++) {
+      const copy = path.join(scratch, String(step));
+      fs.mkdirSync(copy);
+      fs.copyFileSync(configPath, path.join(copy, 'alembic.ini'));
+      fs.cpSync(path.join(workspace, 'migrations'), path.join(copy, 'migrations'), { recursive: true });
+      killedSquash(copy, step);
+      if (halfWritten(filesIn(path.join(copy, 'migrations/versions')))) return step;
+    }
+    throw new Error('no file step of the squash leaves a half-written folder');
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+describe('a squash killed mid-write in a terminal', function () {
+  this.timeout(240_000);
+  let original: Map<string, string>;
+  let originalIds: string;
+  let step: number;
+
+  before(async () => {
+    const a = await api();
+    original = filesIn(versions);
+    originalIds = ids(a);
+    step = halfWritingStep();
+  });
+
+  it('is rolled back by Roll Back Interrupted Squash: every file as before, no journal left', async () => {
+    const a = await api();
+    killedSquash(workspace, step);
+    assert.ok(halfWritten(filesIn(versions)), 'the kill did not leave a half-written folder');
+    const outcome = await vscode.commands.executeCommand<RecoveryOutcome>('alembicSquash.rollBackInterrupted', { configPath, interactive: false });
+    assert.deepEqual(outcome?.recovered.map((r) => r.action), ['rolled-back']);
+    assert.deepEqual(filesIn(versions), original);
+    assert.ok(!fs.existsSync(path.join(workspace, '.alembic-squash')), 'the journal folder was left');
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+
+  it('is rolled back before a squash in VS Code plans, which then replaces the whole range', async () => {
+    const a = await api();
+    killedSquash(workspace, step);
+    const outcome = await vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', {
+      configPath,
+      from: RANGE[0],
+      to: RANGE[3],
+      revisionId: 'new',
+      message: 'teams and users',
+      interactive: false,
+    });
+    try {
+      assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+      const disk = filesIn(versions);
+      assert.deepEqual([...disk.keys()].map((f) => f.slice(0, 12)).sort(), ['0d3b8f5a61c9', '3f1c2a9b7d10', outcome!.newRevision!].sort());
+      assert.ok([...disk].find(([f]) => f.startsWith('0d3b8f5a61c9'))![1].includes(`down_revision = '${outcome!.newRevision}'`));
+    } finally {
+      if (a.lastSquash?.applied) await vscode.commands.executeCommand('alembicSquash.undoLastSquash', { interactive: false });
+    }
+    assert.deepEqual(filesIn(versions), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+});
