@@ -5,7 +5,7 @@ Run with the project's interpreter:
     python driver.py [-c INI] [-n SECTION] [--version-location DIR ...] [-x KEY=VALUE ...]
                      COMMAND [TARGET]
 
-COMMAND is one of: check, heads, current, upgrade TARGET, downgrade TARGET, stamp TARGET,
+COMMAND is one of: check, heads, current, upgrade-order, upgrade TARGET, downgrade TARGET, stamp TARGET,
 stamp-purge TARGET, render-template. Exactly one JSON document is written to stdout; everything else (the
 project's logging, print() calls in migrations) goes to stderr.
 
@@ -176,7 +176,23 @@ def run_command(config, command, target):
         return {"current": current_versions(config)}
     if command == "compare-models":
         return compare_models(config)
+    if command == "upgrade-order":
+        return {"order": upgrade_order(config)}
     raise Failure("usage", "unknown command %r" % command)
+
+
+def upgrade_order(config):
+    """The revisions in the order `alembic upgrade heads` runs them on an empty database.
+
+    Between branches that order is Alembic's own (it depends on its walk and on the order it listed
+    the files), so a squash that merges branches follows it, as the chain did.
+    """
+    script = script_directory(config)
+    try:
+        return [step.revision.revision for step in script._upgrade_revs("heads", ())]
+    except (AttributeError, TypeError):
+        revs = script.revision_map.iterate_revisions("heads", (), implicit_base=True)
+        return [r.revision for r in reversed(list(revs))]
 
 
 def current_versions(config):
@@ -354,6 +370,10 @@ def missing_module(exc):
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, ModuleNotFoundError) and current.name:
+            return current.name
+        # `from sqlalchemy.dialects.postgresql import CITEXT` on a SQLAlchemy without it: the module
+        # is there, the interpreter's version of it is not the project's.
+        if isinstance(current, ImportError) and current.name and "cannot import name" in str(current):
             return current.name
         current = current.__cause__ or current.__context__
     return None

@@ -276,10 +276,13 @@ function describeError(error: unknown, command: Command): DescribedError {
     const where = { file: migration.file, line: migration.line, revision: migration.revision ?? null, side: error instanceof VerifyMigrationError ? error.side : null };
     if (migration.missingModule) {
       const python = migration.python ?? 'the interpreter';
+      const name = importedName(migration.errorMessage);
       return {
         exit: ExitCode.environment,
         code: 'missing-module',
-        message: `${migration.file}:${migration.line} (revision ${migration.revision ?? '?'}) imports the module '${migration.missingModule}', which ${python} cannot import`,
+        message: name
+          ? `${migration.file}:${migration.line} (revision ${migration.revision ?? '?'}) imports ${name} from '${migration.missingModule}', which is not in the version of it that ${python} has`
+          : `${migration.file}:${migration.line} (revision ${migration.revision ?? '?'}) imports the module '${migration.missingModule}', which ${python} cannot import`,
         hint: `the history imports code this interpreter lacks (the project's own, or a dependency): point --python (or the alembicSquash.python setting) at the project's virtual environment, e.g. --python .venv/bin/python`,
         extra: { ...where, module: migration.missingModule, python },
       };
@@ -289,6 +292,13 @@ function describeError(error: unknown, command: Command): DescribedError {
   if (error instanceof SquashError) return { exit: ExitCode.found, code: 'squash-failed', message };
   if (typeof (error as { exitCode?: unknown }).exitCode === 'number') return { exit: (error as { exitCode: number }).exitCode, code: 'failed', message };
   return { exit: ExitCode.usage, code: 'internal', message };
+}
+
+/** `CITEXT` of Python's "cannot import name 'CITEXT' from 'sqlalchemy.dialects.postgresql' (…)". */
+function importedName(message: string): string | undefined {
+  const quoted = message.startsWith("cannot import name '") ? message.slice("cannot import name '".length) : undefined;
+  const end = quoted?.indexOf("'") ?? -1;
+  return quoted && end > 0 ? quoted.slice(0, end) : undefined;
 }
 
 /**

@@ -19,9 +19,18 @@ export function printSnapshot(o: Output, s: SnapshotSquash): void {
   const { data, external } = summarize(s.ops.render.classification);
   if (data.length || external.length) {
     o.out(paint(o, 'yellow', `What the chain's code did that the snapshot does not carry (it ran on the chain's tables; their rows are in the snapshot):`));
-    for (const c of data) o.out(`  ${c.revision}: ${c.what ?? c.summary}`);
+    // One line per revision and statement kind: a revision inserting 40 rows one by one is one line.
+    const lines = new Map<string, number>();
+    for (const c of data) lines.set(`${c.revision}: ${c.what ?? c.summary}`, (lines.get(`${c.revision}: ${c.what ?? c.summary}`) ?? 0) + 1);
+    for (const [line, n] of lines) o.out(`  ${line}${n > 1 ? ` (×${n})` : ''}`);
     for (const c of external) o.out(`  ${c.revision}: ${(c.externalNames ?? []).join(', ') || c.summary} (project code)`);
   }
+  // The proof's facts about the history: a downgrade that raises (an irreversible history) or is lossy.
+  for (const n of s.proof.information.filter((i) => i.where === 'downgrade' && i.kind === 'revision')) {
+    o.out(paint(o, 'yellow', `${n.message[0]!.toUpperCase()}${n.message.slice(1)}: ${n.name}: ${n.detail}`));
+  }
+  const lossy = s.proof.information.filter((i) => i.where === 'downgrade' && i.kind !== 'revision');
+  if (lossy.length) o.out(paint(o, 'gray', `  the history's own downgrade is lossy at ${lossy.length} object(s) (verify lists them); the snapshot's downgrade removes them`));
   const t = s.timings;
   o.out(paint(o, 'green', `  proven equal to the chain on ${s.provider.description}`) + paint(o, 'gray', ` (chain ${seconds(t.chain)}, read ${seconds(t.read)}, render ${seconds(t.render)}, proof ${seconds(t.proof)})`));
   o.out();
@@ -36,7 +45,7 @@ export function snapshotJson(s: SnapshotSquash) {
     reEmitted: s.reEmitted,
     lines: { snapshot: lineCount(s.render.text), ops: lineCount(s.ops.render.text) },
     notCarried: summarize(s.ops.render.classification),
-    proof: { equal: s.proof.equal, provider: s.provider.kind, description: s.provider.description },
+    proof: { equal: s.proof.equal, provider: s.provider.kind, description: s.provider.description, information: s.proof.information },
     timings: s.timings,
   };
 }

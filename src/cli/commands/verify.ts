@@ -157,7 +157,7 @@ function verifyJson(r: VerifyResult, setup: Setup) {
     data: r.data,
     downgrade: r.downgrade
       ? { target: r.downgrade.target, equal: r.downgrade.schema.equal && r.downgrade.data.equal, differences: r.downgrade.schema.differences, data: r.downgrade.data.differences }
-      : { skipped: setup.downgradeSkipped ?? 'not requested' },
+      : { skipped: downgradeSkipped(r, setup.downgradeSkipped) },
     information: r.information,
     models: r.models ?? null,
     members: setup.members,
@@ -188,7 +188,7 @@ function printResult(o: Output, r: VerifyResult, setup: Setup) {
   printModels(o, r);
   if (r.equal) {
     o.out(paint(o, 'green', `✓ equal: same schema (${countObjects(r)} objects), same seed data` + (r.downgrade ? `, and the downgrade to ${r.downgrade.target} gives the chain's schema there` : '')));
-    if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${setup.downgradeSkipped ?? 'not requested'}`));
+    if (!r.downgrade) o.out(paint(o, 'yellow', `downgrade not checked: ${downgradeSkipped(r, setup.downgradeSkipped)}`));
     o.out(paint(o, 'gray', `total ${seconds(r.totalMs)}`));
     return;
   }
@@ -206,10 +206,17 @@ function printResult(o: Output, r: VerifyResult, setup: Setup) {
   o.out(paint(o, 'red', `✗ different: ${lines.length} difference(s)`) + paint(o, 'gray', `  (total ${seconds(r.totalMs)})`));
 }
 
+/** Why there is no downgrade comparison: skipped by the caller, or both downgrades raised. */
+function downgradeSkipped(r: VerifyResult, skipped: string | undefined): string {
+  if (skipped) return skipped;
+  return r.information.some((n) => n.kind === 'revision') ? "both the chain's and the squash's downgrade raise (see above)" : 'not requested';
+}
+
 /** Facts about the history (lossy downgrades, columns left out), never differences. */
 function printInformation(o: Output, r: VerifyResult) {
   const leftOut = r.information.filter((n) => n.where === 'tip');
-  const lossy = r.information.filter((n) => n.where === 'downgrade');
+  const lossy = r.information.filter((n) => n.where === 'downgrade' && n.kind !== 'revision');
+  const raised = r.information.filter((n) => n.where === 'downgrade' && n.kind === 'revision');
   if (leftOut.length) {
     o.out();
     o.out(paint(o, 'bold', 'Not compared (their default gives another value on every run):'));
@@ -219,6 +226,11 @@ function printInformation(o: Output, r: VerifyResult) {
     o.out();
     o.out(paint(o, 'bold', `Your history's downgrade to ${r.downgrade?.target} is lossy here (not caused by the squash):`));
     for (const n of lossy) o.out(`  ${paint(o, 'gray', 'ℹ')} ${n.detail}`);
+  }
+  for (const n of raised) {
+    o.out();
+    o.out(paint(o, 'bold', `${n.message[0]!.toUpperCase()}${n.message.slice(1)}:`));
+    o.out(`  ${paint(o, 'gray', 'ℹ')} ${n.name}: ${n.detail}`);
   }
 }
 

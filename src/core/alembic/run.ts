@@ -42,6 +42,8 @@ export type AlembicCommand =
   | { command: 'current' }
   | { command: 'heads' }
   | { command: 'compare-models' }
+  /** The revisions in the order `alembic upgrade heads` runs them on an empty database. */
+  | { command: 'upgrade-order' }
   | { command: 'render-template'; template?: string; variables: Record<string, unknown> };
 
 export interface AlembicResults {
@@ -54,6 +56,7 @@ export interface AlembicResults {
   /** `available`: env.py sets target_metadata; each difference in words. */
   'compare-models': { available: boolean; differences: string[] };
   'render-template': { text: string; template: string };
+  'upgrade-order': { order: string[] };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SourceFile } from './plan';
 import { optimizeDowngrade, optimizeUpgrade, type Optimization } from './optimize';
 import { isProjectModule, projectCodeImports, projectRoots } from './projectCode';
 import { compileCheck, runPostWriteHooks } from './python';
+import { inAlembicOrder } from './order';
 import {
   formatFileName,
   pythonDateString,
@@ -46,9 +47,12 @@ function header(revision: string, message: string): string {
 
 /** Renders the op-merge squash: one file, as `alembic revision` would have written it. */
 export async function renderSquash(input: RenderSquashInput): Promise<RenderResult> {
-  const { plan, files, project } = input;
+  const { files, project } = input;
   await prepareClassifier();
   const warnings: string[] = [];
+  const ordered = await inAlembicOrder(input.plan, project, input.python);
+  const plan = ordered.plan;
+  if (ordered.warning) warnings.push(ordered.warning);
   const members: MemberCode[] = plan.members.map((m) => {
     const source = files.get(m.path)!;
     return { revision: m.revision, text: source.text, file: source.file };

@@ -1,5 +1,6 @@
 import { byKindAndName, compareTable, diffObjects, sameObject, type DataDiff, type ObjectDifference, type SchemaDiff, type TableDataDifference } from '../schema';
 import type { CapturedDatabase } from './capture';
+import type { MigrationFailedError } from '../alembic';
 import type { HistoryNote } from './types';
 
 export interface DowngradeJudgement {
@@ -47,5 +48,23 @@ export function judgeDowngrade(chain: CapturedDatabase, squash: CapturedDatabase
     // Sequence positions after a downgrade say nothing a user relies on (sequences never go back).
     data: { equal: tables.length === 0, differences: tables, sequences: [], leftOut: [] },
     information,
+  };
+}
+
+/**
+ * The chain's own downgrade raised (a `raise RuntimeError("no way back")`, a broken downgrade): said as
+ * a fact about the history. The squash's downgrade is then held to a fresh upgrade to the target, or,
+ * when it raises too, not compared.
+ */
+export function downgradeRaisedNote(chain: MigrationFailedError, target: string, squash: MigrationFailedError | undefined): HistoryNote {
+  const where = `${chain.file}:${chain.line}`;
+  return {
+    where: 'downgrade',
+    kind: 'revision',
+    name: chain.revision ?? '?',
+    message: `your history's downgrade to ${target} fails here (not caused by the squash)`,
+    detail:
+      `${where} raises ${chain.errorType}: ${chain.errorMessage.split('\n', 1)[0]}; ` +
+      (squash ? "the squash's downgrade fails too, so the downgrades were not compared" : `the squash's downgrade was compared with a fresh upgrade to ${target}`),
   };
 }

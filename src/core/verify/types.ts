@@ -102,8 +102,8 @@ export interface DowngradeCheck {
  */
 export interface HistoryNote {
   where: 'tip' | 'downgrade';
-  /** An object kind, or `seed data`. */
-  kind: ObjectKind | 'seed data';
+  /** An object kind, `seed data`, or `revision` (its downgrade raised). */
+  kind: ObjectKind | 'seed data' | 'revision';
   name: string;
   /** The general statement (`your history's downgrade is lossy here (not caused by the squash)`). */
   message: string;

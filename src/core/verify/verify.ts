@@ -3,7 +3,7 @@ import { OperationAbortedError, ServerLostError, startServer, type ThrowawayData
 import { compareData, compareSchemas, renderSchemaText, unifiedDiff } from '../schema';
 import { applyChanges, type FileEdit } from '../squash';
 import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
-import { judgeDowngrade } from './downgrade';
+import { downgradeRaisedNote, judgeDowngrade } from './downgrade';
 import { answers, settled } from './settle';
 import { captureDatabase, historyExtensions } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
@@ -174,13 +174,26 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       const target = options.downgradeTo;
       downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
         const idealDb = await newDatabase();
-        await settled([
-          run('chain', chainDb, 'downgrade', target),
-          run('squash', squashDb, 'downgrade', target),
+        // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
+        // that history when the server is still there, not a failure of the verify.
+        const raised = (p: Promise<unknown>) =>
+          p.then(
+            () => undefined,
+            async (error: Error) => (error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await diedOnItsOwn(server)) ? error.cause : Promise.reject(error)),
+          );
+        const [chainRaised, squashRaised] = await settled([
+          raised(run('chain', chainDb, 'downgrade', target)),
+          raised(run('squash', squashDb, 'downgrade', target)),
           // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
           target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target, sessions.squash),
-        ]);
-        const [a, b, c] = await settled([capture(chainDb), capture(squashDb), capture(idealDb)]);
+        ] as const);
+        // The squash's downgrade fails where the chain's works: the squash is wrong.
+        if (squashRaised && !chainRaised) throw new VerifyMigrationError('squash', `downgrade ${target}`, squashRaised);
+        if (chainRaised) information.push(downgradeRaisedNote(chainRaised, target, squashRaised));
+        if (chainRaised && squashRaised) return undefined;
+        const [b, c] = await settled([capture(squashDb), capture(idealDb)]);
+        // Without the chain's own downgrade, the squash's must give what a fresh upgrade to the target gives.
+        const a = chainRaised ? c : await capture(chainDb);
         const judged = judgeDowngrade(a, b, c, target);
         information.push(...judged.information);
         return {

@@ -105,6 +105,18 @@ describe('alembic-squash verify: every outcome in one JSON document, errors that
     assert.match(e.hint ?? '', /--python .*alembicSquash\.python/);
   });
 
+  it('a migration importing a name its interpreter\'s version of the module lacks: exit 3, the name, module and fix', () => {
+    // As `from sqlalchemy.dialects.postgresql import CITEXT` on SQLAlchemy 1.4: the module is there, the name is not.
+    const r = verify([IMPORTS, '--from', 'base', '--to', 'head', '--provider', 'local'], { PYTHONPATH: shopPackage('shop-old', "STATUSES = ('new', 'paid')\n") });
+    assert.equal(r.status, 3, r.stderr);
+    const e = r.json.error!;
+    assert.equal(e.code, 'missing-module');
+    assert.equal(e.module, 'shop.models');
+    assert.equal(e.line, 12);
+    assert.match(e.message, /\(revision 5b3c7d9e1f22\) imports ORDER_STATUSES from 'shop\.models', which is not in the version of it that \/usr\/bin\/python3 has/);
+    assert.match(e.hint ?? '', /--python/);
+  });
+
   it('the same history with the application importable: exit 0, equal', () => {
     const r = verify([IMPORTS, '--from', 'base', '--to', 'head', '--provider', 'local'], { PYTHONPATH: shopPackage('shop-ok', "ORDER_STATUSES = ('new', 'paid')\n") });
     assert.equal(r.status, 0, r.stderr);
