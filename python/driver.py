@@ -285,6 +285,18 @@ def render_template(config):
     for name, value in (request.get("variables") or {}).items():
         # Alembic passes sequences of revision ids as tuples; their repr() lands in the file.
         variables[name] = tuple(value) if isinstance(value, list) else value
+    # Alembic passes create_date as a datetime: templates write `${create_date}` (its str()) but also
+    # `${create_date.year}` (a copyright line). The text we were given is that str().
+    created = variables.get("create_date")
+    if isinstance(created, str):
+        import datetime
+
+        try:
+            parsed = datetime.datetime.fromisoformat(created)
+        except ValueError:
+            parsed = None
+        if parsed is not None and str(parsed) == created:
+            variables["create_date"] = parsed
     if config is not None:
         variables.setdefault("config", config)
     # `alembic revision` passes its comma filter (used as `${down_revision | comma,n}`).

@@ -16,6 +16,7 @@ import { compileCheck, runPostWriteHooks } from './python';
 import { inAlembicOrder } from './order';
 import {
   formatFileName,
+  messageForTemplate,
   pythonDateString,
   renderBuiltinTemplate,
   revAsScalar,
@@ -154,7 +155,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     down_revision: revAsScalar(plan.downRevisions),
     branch_labels: plan.branchLabels.length ? plan.branchLabels : null,
     depends_on: revAsScalar(plan.dependencies),
-    message,
+    message: messageForTemplate(templateText, message),
     create_date: pythonDateString(createDate, project?.timezone),
     upgrades: indentAfterFirst(upgradeBlocks.join('\n\n'), upIndent),
     downgrades: indentAfterFirst(downgradeText, downIndent),

@@ -74,6 +74,25 @@ def downgrade() -> None:
 `;
 }
 
+/**
+ * The squash's message has several lines; a template that writes `${message}` on a comment line
+ * (`# ${message}`, as OpenStack's do) would leave all but the first as bare text. Every further line
+ * then gets the same comment prefix.
+ */
+export function messageForTemplate(template: string, message: string): string {
+  for (const line of template.split('\n')) {
+    const at = line.indexOf('${message');
+    if (at < 0) continue;
+    const lead = line.slice(0, at);
+    if (!lead.trimStart().startsWith('#')) return message;
+    return message
+      .split('\n')
+      .map((l, i) => (i === 0 ? l : `${lead}${l}`.trimEnd()))
+      .join('\n');
+  }
+  return message;
+}
+
 /** The indentation the template puts before `${name ...}`, so carried bodies follow the template's. */
 export function templateIndent(template: string, name: 'upgrades' | 'downgrades'): string {
   for (const line of template.split('\n')) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { runAlembic } from '../../alembic';
 import { DEFAULT_TEMPLATE, indentAfterFirst, validate, withHooks, type RenderSquashInput } from '../render';
-import { formatFileName, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
+import { formatFileName, messageForTemplate, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
 import { summarize } from '../docstring';
 import type { ClassifiedStatement, RenderResult, SquashPlan } from '../types';
 import { EXECUTE_HELPER, SIDECAR_HELPER, type SnapshotBodies } from './assemble';
@@ -73,7 +73,7 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
     down_revision: revAsScalar(plan.downRevisions),
     branch_labels: plan.branchLabels.length ? plan.branchLabels : null,
     depends_on: revAsScalar(plan.dependencies),
-    message: snapshotDocstring(plan, bodies, input.classification),
+    message: messageForTemplate(templateText, snapshotDocstring(plan, bodies, input.classification)),
     create_date: pythonDateString(createDate, project?.timezone),
     upgrades: indentAfterFirst(bodies.upgrade, templateIndent(templateText, 'upgrades')),
     downgrades: indentAfterFirst(bodies.downgrade, templateIndent(templateText, 'downgrades')),
