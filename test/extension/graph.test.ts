@@ -3,20 +3,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
 import type { GraphPanel } from '../../src/extension/graph/panel';
+import { api, versions, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
-const versions = path.join(workspace, 'migrations/versions');
 const NEWEST_FIRST = ['0d3b8f5a61c9', 'e91a4d6c0b27', '5b7f0c3d2e84', 'c2d9e1f4a5b6', '8a4e6b2c9f31', '3f1c2a9b7d10'];
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
 
 /** Resolves when the panel has posted a message of `type` for which `until` holds. */
 function posted(panel: GraphPanel, type: string, until: () => boolean = () => true): Promise<void> {

@@ -3,18 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
+import { api, graphWhere, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
 const fixtures = process.env.ALEMBIC_SQUASH_FIXTURES!;
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
 
 function codeOf(d: vscode.Diagnostic): string | number | undefined {
   return typeof d.code === 'object' ? d.code.value : d.code;
@@ -34,17 +25,6 @@ function diagnosticsWhere(uri: vscode.Uri, test: (d: vscode.Diagnostic) => boole
       if (e.uris.some((u) => u.fsPath === uri.fsPath)) check();
     });
     check();
-  });
-}
-
-function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
-  if (test()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const sub = a.onDidChangeGraph(() => {
-      if (!test()) return;
-      sub.dispose();
-      resolve();
-    });
   });
 }
 

@@ -7,38 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
 import type { SquashOutcome } from '../../src/extension/squash/flow';
 import type { RecoveryOutcome } from '../../src/extension/squash/recovery';
+import { api, configPath, graphWhere, ids, versions, versionsOnDisk, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
 const repo = process.env.ALEMBIC_SQUASH_REPO_ROOT!;
-const versions = path.join(workspace, 'migrations/versions');
-const configPath = path.join(workspace, 'alembic.ini');
 const RANGE = ['8a4e6b2c9f31', 'c2d9e1f4a5b6', '5b7f0c3d2e84', 'e91a4d6c0b27'];
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-const filesIn = (dir: string) => new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.py')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-
-function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
-  if (test()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const sub = a.onDidChangeGraph(() => {
-      if (!test()) return;
-      sub.dispose();
-      resolve();
-    });
-  });
-}
-
-const ids = (a: AlembicSquashApi) => a.projects()[0]!.revisions.map((r) => r.revision).sort().join();
 
 /** `alembic-squash squash` of 8a4e..e91a with a new id, killed (SIGKILL) before its `step`-th file step. */
 function killedSquash(project: string, step: number): void {
@@ -67,7 +41,7 @@ function halfWritingStep(): number {
       fs.copyFileSync(configPath, path.join(copy, 'alembic.ini'));
       fs.cpSync(path.join(workspace, 'migrations'), path.join(copy, 'migrations'), { recursive: true });
       killedSquash(copy, step);
-      if (halfWritten(filesIn(path.join(copy, 'migrations/versions')))) return step;
+      if (halfWritten(versionsOnDisk(path.join(copy, 'migrations/versions')))) return step;
     }
     throw new Error('no file step of the squash leaves a half-written folder');
   } finally {
@@ -83,7 +57,7 @@ describe('a squash killed mid-write in a terminal', function () {
 
   before(async () => {
     const a = await api();
-    original = filesIn(versions);
+    original = versionsOnDisk(versions);
     originalIds = ids(a);
     step = halfWritingStep();
   });
@@ -91,10 +65,10 @@ describe('a squash killed mid-write in a terminal', function () {
   it('is rolled back by Roll Back Interrupted Squash: every file as before, no journal left', async () => {
     const a = await api();
     killedSquash(workspace, step);
-    assert.ok(halfWritten(filesIn(versions)), 'the kill did not leave a half-written folder');
+    assert.ok(halfWritten(versionsOnDisk(versions)), 'the kill did not leave a half-written folder');
     const outcome = await vscode.commands.executeCommand<RecoveryOutcome>('alembicSquash.rollBackInterrupted', { configPath, interactive: false });
     assert.deepEqual(outcome?.recovered.map((r) => r.action), ['rolled-back']);
-    assert.deepEqual(filesIn(versions), original);
+    assert.deepEqual(versionsOnDisk(versions), original);
     assert.ok(!fs.existsSync(path.join(workspace, '.alembic-squash')), 'the journal folder was left');
     await graphWhere(a, () => ids(a) === originalIds);
   });
@@ -112,13 +86,13 @@ describe('a squash killed mid-write in a terminal', function () {
     });
     try {
       assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
-      const disk = filesIn(versions);
+      const disk = versionsOnDisk(versions);
       assert.deepEqual([...disk.keys()].map((f) => f.slice(0, 12)).sort(), ['0d3b8f5a61c9', '3f1c2a9b7d10', outcome!.newRevision!].sort());
       assert.ok([...disk].find(([f]) => f.startsWith('0d3b8f5a61c9'))![1].includes(`down_revision = '${outcome!.newRevision}'`));
     } finally {
       if (a.lastSquash?.applied) await vscode.commands.executeCommand('alembicSquash.undoLastSquash', { interactive: false });
     }
-    assert.deepEqual(filesIn(versions), original);
+    assert.deepEqual(versionsOnDisk(versions), original);
     await graphWhere(a, () => ids(a) === originalIds);
   });
 });

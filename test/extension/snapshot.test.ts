@@ -1,33 +1,11 @@
 // The snapshot strategy from VS Code: the chain runs on a throwaway PostgreSQL (local binaries),
 // the schema at the tip is written as one revision after the proof, and undo brings the history back.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
 import type { SquashOutcome } from '../../src/extension/squash/flow';
+import { api, configPath, versions, versionsOnDisk, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
-const versions = path.join(workspace, 'migrations/versions');
-const configPath = path.join(workspace, 'alembic.ini');
 const SYSTEM_PYTHON = '/usr/bin/python3';
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-function versionsOnDisk(): Map<string, string> {
-  return new Map(
-    fs
-      .readdirSync(versions)
-      .filter((f) => f.endsWith('.py'))
-      .map((f) => [f, fs.readFileSync(path.join(versions, f), 'utf8')]),
-  );
-}
 
 describe('the snapshot strategy in VS Code', function () {
   this.timeout(240_000);

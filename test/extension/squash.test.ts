@@ -3,43 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
 import type { SquashOutcome } from '../../src/extension/squash/flow';
-
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
-const versions = path.join(workspace, 'migrations/versions');
-const configPath = path.join(workspace, 'alembic.ini');
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-function versionsOnDisk(): Map<string, string> {
-  return new Map(
-    fs
-      .readdirSync(versions)
-      .filter((f) => f.endsWith('.py'))
-      .map((f) => [f, fs.readFileSync(path.join(versions, f), 'utf8')]),
-  );
-}
-
-/** Resolves once the graph satisfies `test` (checked now and after every change). */
-function graphWhere(a: AlembicSquashApi, test: () => boolean): Promise<void> {
-  if (test()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const sub = a.onDidChangeGraph(() => {
-      if (!test()) return;
-      sub.dispose();
-      resolve();
-    });
-  });
-}
-
-const ids = (a: AlembicSquashApi) => a.projects()[0]!.revisions.map((r) => r.revision).sort().join();
+import { api, configPath, graphWhere, ids, versions, versionsOnDisk, workspace } from './support';
 
 describe('squash from the command palette', () => {
   let original: Map<string, string>;

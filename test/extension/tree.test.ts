@@ -3,20 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
 import type { AlembicSquashApi } from '../../src/extension/main';
+import { api, versions, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
-const versions = path.join(workspace, 'migrations/versions');
 /** linear: 3f1c → 8a4e → c2d9 → 5b7f → e91a → 0d3b (head). */
 const NEWEST_FIRST = ['0d3b8f5a61c9', 'e91a4d6c0b27', '5b7f0c3d2e84', 'c2d9e1f4a5b6', '8a4e6b2c9f31', '3f1c2a9b7d10'];
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
 
 function nextGraphChange(a: AlembicSquashApi, until: () => boolean): Promise<void> {
   return new Promise((resolve) => {

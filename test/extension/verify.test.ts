@@ -3,31 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import manifest from '../../package.json';
-import type { AlembicSquashApi } from '../../src/extension/main';
 import type { SquashOutcome } from '../../src/extension/squash/flow';
 import type { VerifyOutcome } from '../../src/extension/verify/results';
+import { api, configPath, versions, versionsOnDisk, workspace } from './support';
 
-const workspace = process.env.ALEMBIC_SQUASH_WORKSPACE!;
-const versions = path.join(workspace, 'migrations/versions');
-const configPath = path.join(workspace, 'alembic.ini');
 const SYSTEM_PYTHON = '/usr/bin/python3';
-
-async function api(): Promise<AlembicSquashApi> {
-  const extension = vscode.extensions.getExtension<AlembicSquashApi>(`${manifest.publisher}.${manifest.name}`)!;
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-function versionsOnDisk(): Map<string, string> {
-  return new Map(
-    fs
-      .readdirSync(versions)
-      .filter((f) => f.endsWith('.py'))
-      .map((f) => [f, fs.readFileSync(path.join(versions, f), 'utf8')]),
-  );
-}
 
 function restoreVersions(original: Map<string, string>): void {
   for (const f of fs.readdirSync(versions)) if (f.endsWith('.py') && !original.has(f)) fs.rmSync(path.join(versions, f));

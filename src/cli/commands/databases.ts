@@ -1,5 +1,5 @@
 import { maskUrl } from '../../core/common/mask';
-import { appliedSquashes, DatabaseUnreachableError, placeDatabase, readVersionRows, type DatabasePlacement, type RowPlace } from '../../core/databases';
+import { appliedSquashes, DatabaseUnreachableError, needWords, placeDatabase, readVersionRows, rowWords, type DatabasePlacement } from '../../core/databases';
 import { shortIdIn } from '../../core/layout';
 import { ExitCode, UsageError } from '../errors';
 import { paint, type Output } from '../output';
@@ -36,35 +36,9 @@ export async function databasesCommand(args: DatabasesArgs, o: Output): Promise<
   const short = (id: string) => (scripts.map.has(id) ? shortIdIn(scripts.map, id) : id);
   o.out(paint(o, 'bold', shown));
   if (placement.rows.length === 0) o.out(`  ${placement.steps[0]}`);
-  for (const r of placement.rows) o.out(`  ${paint(o, 'bold', r.version)}  ${describeRow(r, short)}`);
-  o.out(`  needs: ${describeNeed(placement)}`);
+  for (const r of placement.rows) o.out(`  ${paint(o, 'bold', r.version)}  ${rowWords(r, short)}`);
+  o.out(`  needs: ${needWords(placement)}`);
   for (const s of placement.steps) if (placement.rows.length) o.out(paint(o, 'gray', `    ${s}`));
   return code;
 }
 
-export function describeRow(r: RowPlace, short: (id: string) => string = (id) => id): string {
-  switch (r.at) {
-    case 'head':
-      return 'at head';
-    case 'behind':
-      return `behind by ${r.behind}`;
-    case 'replaced':
-      return `at a revision ${r.pending ? 'the pending' : 'an applied'} squash replaces (by ${short(r.by)}${r.version === r.tip ? ', old tip' : ''})`;
-    case 'unknown':
-      return 'unknown revision (not in this history)';
-  }
-}
-
-export function describeNeed(p: DatabasePlacement): string {
-  const n = p.need;
-  switch (n.kind) {
-    case 'nothing':
-      return 'nothing';
-    case 'upgrade':
-      return n.beforeSquash ? `${n.command} with the code before the squash, before deploying it` : `${n.command} before deploying`;
-    case 'stamp':
-      return `${n.command}${n.afterDeploy ? ' after deploying the squash' : ''}`;
-    case 'unknown':
-      return n.reason;
-  }
-}

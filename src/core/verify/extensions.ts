@@ -1,6 +1,5 @@
-import { parser } from '@lezer/python';
 import { loadModule, parseSync } from 'libpg-query';
-import { stringValue } from '../parse';
+import { parsePython, stringValue } from '../parse';
 
 /**
  * The extensions a history creates (`CREATE EXTENSION` inside any Python string literal of the
@@ -12,7 +11,7 @@ export async function extensionsCreatedBy(texts: Iterable<string>): Promise<stri
   const found = new Set<string>();
   for (const text of texts) {
     if (!/extension/i.test(text)) continue; // cheap filter only; the SQL itself is parsed below
-    const cursor = parser.parse(text).cursor();
+    const cursor = parsePython(text).cursor();
     do {
       if (cursor.name !== 'String') continue;
       const value = stringValue(cursor.node, text);

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { runAlembic } from '../../core/alembic';
 import { maskUrl } from '../../core/common/mask';
+import { needWords } from '../../core/databases';
 import { parseDatabaseUrl } from '../../core/postgres';
 import type { Ctx } from '../ctx';
 import { requireTrust } from '../trust';
 import type { Connections } from './connections';
-import { DatabaseNode, needText as needTextOf, type DatabasesProvider } from './view';
+import { DatabaseNode, type DatabasesProvider } from './view';
 
 export const DatabaseCommands = {
   add: 'alembicSquash.addDatabase',
@@ -110,7 +111,7 @@ async function stamp(ctx: Ctx, view: DatabasesProvider, id: string | undefined):
     // `stamp --purge` would drop the database's other heads too; Alembic has no stamp for one row of several.
     await vscode.window.showErrorMessage(`${status.connection.name} has several alembic_version rows; Stamp… would drop all of them.`, {
       modal: true,
-      detail: need?.kind === 'stamp' ? `Change the one row instead:\n${need.command}` : needTextOf(rows),
+      detail: need?.kind === 'stamp' ? `Change the one row instead:\n${need.command}` : needWords(rows),
     });
     return undefined;
   }

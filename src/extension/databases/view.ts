@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { maskUrl } from '../../core/common/mask';
-import { appliedSquashes, DatabaseUnreachableError, placeDatabase, readVersionRows, type DatabasePlacement, type RowPlace } from '../../core/databases';
+import { appliedSquashes, DatabaseUnreachableError, needWords, placeDatabase, readVersionRows, rowWords, type DatabasePlacement } from '../../core/databases';
 import { shortIdIn } from '../../core/layout';
 import type { Ctx } from '../ctx';
 import { textOf } from '../graph/badges';
@@ -119,9 +119,9 @@ export class DatabasesProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (s.reason) return [new DetailNode('unreachable', s.reason, 'debug-disconnect', s.reason)];
     if (!s.placement) return [];
     const short = (id: string) => (s.state?.scripts.map.has(id) ? shortIdIn(s.state.scripts.map, id) : id);
-    const rows = s.placement.rows.map((r) => new DetailNode(r.version, rowText(r, short), 'symbol-key', `alembic_version row ${r.version}`));
+    const rows = s.placement.rows.map((r) => new DetailNode(r.version, rowWords(r, short), 'symbol-key', `alembic_version row ${r.version}`));
     if (!s.placement.rows.length) rows.push(new DetailNode(s.placement.tableExists ? 'alembic_version is empty' : 'no alembic_version table', undefined, 'circle-slash'));
-    return [...rows, new DetailNode('needs', needText(s.placement), s.placement.need.kind === 'nothing' ? 'check' : 'arrow-right')];
+    return [...rows, new DetailNode('needs', needWords(s.placement), s.placement.need.kind === 'nothing' ? 'check' : 'arrow-right')];
   }
 
   /** Plain data of what the view shows (the extension API; tests read it). */
@@ -149,33 +149,6 @@ function summary(s: DatabaseStatus): string {
   const need = p.need;
   const what = need.kind === 'nothing' ? '' : need.kind === 'upgrade' ? (need.beforeSquash ? ' · needs upgrade first' : ' · needs upgrade') : need.kind === 'stamp' ? ' · needs stamp' : ' · cannot tell';
   return where + what;
-}
-
-function rowText(r: RowPlace, short: (id: string) => string): string {
-  switch (r.at) {
-    case 'head':
-      return 'at head';
-    case 'behind':
-      return `behind by ${r.behind}`;
-    case 'replaced':
-      return `replaced by ${r.pending ? 'the pending' : 'a written'} squash ${short(r.by)}${r.version === r.tip ? ' (its old tip)' : ''}`;
-    case 'unknown':
-      return 'not in this history';
-  }
-}
-
-export function needText(p: DatabasePlacement): string {
-  const n = p.need;
-  switch (n.kind) {
-    case 'nothing':
-      return 'nothing';
-    case 'upgrade':
-      return n.beforeSquash ? `${n.command} with the code before the squash, then deploy it` : `${n.command} before deploying`;
-    case 'stamp':
-      return `${n.command}${n.afterDeploy ? ' after deploying the squash' : ''}`;
-    case 'unknown':
-      return n.reason;
-  }
 }
 
 function escape(text: string): string {
