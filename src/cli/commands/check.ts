@@ -8,9 +8,9 @@ import { loadScripts, projectsFor, relativeTo } from '../projects';
 import { problemJson } from './graph';
 
 /** `imports-project-code`: a squash would carry these imports and run the project's current code. */
-function projectCodeProblems(project: ProjectConfig, scripts: ScriptDirectory): LocatedProblem[] {
+function projectCodeProblems(project: ProjectConfig, scripts: ScriptDirectory): (LocatedProblem & { module: string })[] {
   const roots = projectRoots(project);
-  const out: LocatedProblem[] = [];
+  const out: (LocatedProblem & { module: string })[] = [];
   for (const f of scripts.revisionFiles) {
     const file = scripts.fullFile(f.path) ?? f;
     const fns = [file.migration.upgrade, file.migration.downgrade].filter((fn) => fn !== undefined).map((fn) => fn.range);
@@ -25,6 +25,7 @@ function projectCodeProblems(project: ProjectConfig, scripts: ScriptDirectory): 
         path: f.path,
         line: imp.line - 1,
         column: 0,
+        module: imp.module,
       });
     }
   }
@@ -69,9 +70,22 @@ export async function checkCommand(args: CheckArgs, o: Output): Promise<number> 
   for (const { project, scripts, problems } of results) {
     const title = project.configPath ? relativeTo(root, project.configPath) : relativeTo(root, project.here);
     o.out(`${paint(o, 'bold', title)}  ${paint(o, 'gray', `${scripts.map.size} revisions, ${scripts.map.heads.length} head(s)`)}`);
+    const where = (p: (typeof problems)[number]) => (p.path ? `${relativeTo(root, p.path)}${p.line !== undefined ? `:${p.line + 1}:${(p.column ?? 0) + 1}` : ''}` : title);
+    // One helper module imported by 80 revisions is one finding: a line per module, every place in --json.
+    const byModule = new Map<string, typeof problems>();
+    for (const p of problems) if ('module' in p) byModule.set(p.module as string, [...(byModule.get(p.module as string) ?? []), p]);
+    const grouped = new Set([...byModule.values()].filter((ps) => ps.length >= 3).flat());
     for (const p of problems) {
-      const where = p.path ? `${relativeTo(root, p.path)}${p.line !== undefined ? `:${p.line + 1}:${(p.column ?? 0) + 1}` : ''}` : title;
-      o.out(`  ${where}: ${paint(o, severityStyle[p.severity], p.severity)} ${p.message} ${paint(o, 'gray', `[${p.code}]`)}`);
+      if (grouped.has(p)) continue;
+      o.out(`  ${where(p)}: ${paint(o, severityStyle[p.severity], p.severity)} ${p.message} ${paint(o, 'gray', `[${p.code}]`)}`);
+    }
+    for (const [module, ps] of byModule) {
+      if (ps.length < 3) continue;
+      const shown = ps.slice(0, 3).map(where).join(', ');
+      o.out(
+        `  ${paint(o, 'yellow', 'warning')} ${new Set(ps.map((p) => p.path)).size} revision(s) import project code \`${module}\` (${shown}${ps.length > 3 ? `, and ${ps.length - 3} more: --json lists each` : ''}): ` +
+          `a squash carrying them runs that code as it is now, not as it was when they were written (squash ranges from base with the snapshot strategy) ${paint(o, 'gray', '[imports-project-code]')}`,
+      );
     }
     if (!problems.length) o.out(`  ${paint(o, 'green', 'no problems')}`);
   }

@@ -76,4 +76,25 @@ describe('CLI squash: hooks and rejected files', function () {
     assert.equal(found[0].path, `migrations/versions/${file}`);
     assert.match(found[0].message, /app\.db\.views.*snapshot strategy/);
   });
+
+  it('check says once for a module that many revisions import, naming the first places; --json keeps every one', () => {
+    const dir = copyOf('linear');
+    fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'app', '__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'app', 'helpers.py'), 'def now():\n    return "now()"\n');
+    const versions = path.join(dir, 'migrations', 'versions');
+    const files = fs.readdirSync(versions).filter((f) => f.endsWith('.py')).sort();
+    for (const f of files.slice(0, 4)) {
+      const text = fs.readFileSync(path.join(versions, f), 'utf8');
+      fs.writeFileSync(path.join(versions, f), text.replace('import sqlalchemy as sa\n', 'import sqlalchemy as sa\nfrom app.helpers import now\n'));
+    }
+    const human = runCli(['check', dir], { env });
+    assert.equal(human.status, 0, human.stderr);
+    const lines = human.stdout.split('\n').filter((l) => l.includes('imports-project-code'));
+    assert.equal(lines.length, 1, human.stdout);
+    assert.match(lines[0]!, /4 revision\(s\) import project code `app\.helpers` \(migrations\/versions\/.+\.py:\d+:1, .+, .+, and 1 more: --json lists each\)/);
+    assert.match(human.stdout, /ok: 0 errors, 4 warning\(s\)/);
+    const json = runCliJson(['check', dir], { env });
+    assert.equal(json.json.projects[0].problems.filter((p: { code: string }) => p.code === 'imports-project-code').length, 4);
+  });
 });
