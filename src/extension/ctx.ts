@@ -23,6 +23,8 @@ export interface LastSquash {
   applied: boolean;
   renderedWith: 'project-template' | 'builtin';
   warnings: string[];
+  /** The write-ahead journal of the applied squash (`.alembic-squash/`), also what `squash --undo` reads. */
+  journalPath?: string;
 }
 
 /** Called by "Verify now" after a squash; the verify feature sets it. Absent → the button is hidden. */
@@ -32,6 +34,8 @@ export type VerifyHook = (squash: LastSquash, state: ProjectState) => Promise<vo
 export class Ctx {
   lastSquash: LastSquash | undefined;
   verifyHook: VerifyHook | undefined;
+  /** Journal folders of writes this window is applying now (never "interrupted" while they run). */
+  readonly writing = new Set<string>();
   private readonly squashed = new vscode.EventEmitter<LastSquash>();
   readonly onDidSquash = this.squashed.event;
   /** Read-only normalized schema documents (diff editor, Show Schema at Revision). */

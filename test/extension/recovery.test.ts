@@ -25,6 +25,14 @@ function killedSquash(project: string, step: number): void {
   assert.equal(r.signal, 'SIGKILL', `the squash was not killed at step ${step}: exit ${r.status}\n${r.stderr}`);
 }
 
+/** Journal folders in the project's `.alembic-squash` (earlier tests may have left complete ones). */
+function journals(): Set<string> {
+  const dir = path.join(workspace, '.alembic-squash');
+  return new Set(fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => d.startsWith('journal-')) : []);
+}
+
+const added = (before: Set<string>) => [...journals()].filter((j) => !before.has(j));
+
 /** Some of the replaced files gone, some still there: neither the old folder nor the new one. */
 const halfWritten = (files: Map<string, string>) => {
   const left = RANGE.filter((id) => [...files.keys()].some((f) => f.startsWith(id))).length;
@@ -62,14 +70,20 @@ describe('a squash killed mid-write in a terminal', function () {
     step = halfWritingStep();
   });
 
-  it('is rolled back by Roll Back Interrupted Squash: every file as before, no journal left', async () => {
+  it('is rolled back by Roll Back Interrupted Squash: every file as before, its journal gone', async () => {
     const a = await api();
+    const before = journals();
     killedSquash(workspace, step);
-    assert.ok(halfWritten(versionsOnDisk(versions)), 'the kill did not leave a half-written folder');
-    const outcome = await vscode.commands.executeCommand<RecoveryOutcome>('alembicSquash.rollBackInterrupted', { configPath, interactive: false });
-    assert.deepEqual(outcome?.recovered.map((r) => r.action), ['rolled-back']);
-    assert.deepEqual(versionsOnDisk(versions), original);
-    assert.ok(!fs.existsSync(path.join(workspace, '.alembic-squash')), 'the journal folder was left');
+    try {
+      assert.ok(halfWritten(versionsOnDisk()), 'the kill did not leave a half-written folder');
+      assert.equal(added(before).length, 1, 'the killed squash left its journal');
+      const outcome = await vscode.commands.executeCommand<RecoveryOutcome>('alembicSquash.rollBackInterrupted', { configPath, interactive: false });
+      assert.deepEqual(outcome?.recovered.map((r) => r.action), ['rolled-back']);
+      assert.deepEqual(versionsOnDisk(), original);
+      assert.deepEqual(added(before), [], 'the journal of the rolled back squash was left');
+    } finally {
+      await vscode.commands.executeCommand('alembicSquash.rollBackInterrupted', { configPath, interactive: false });
+    }
     await graphWhere(a, () => ids(a) === originalIds);
   });
 
@@ -93,6 +107,35 @@ describe('a squash killed mid-write in a terminal', function () {
       if (a.lastSquash?.applied) await vscode.commands.executeCommand('alembicSquash.undoLastSquash', { interactive: false });
     }
     assert.deepEqual(versionsOnDisk(versions), original);
+    await graphWhere(a, () => ids(a) === originalIds);
+  });
+
+  it('journals a squash applied in VS Code as the CLI does: `alembic-squash squash --undo` restores it byte for byte; Undo Last Squash removes the journal', async () => {
+    const a = await api();
+    const squash = () =>
+      vscode.commands.executeCommand<SquashOutcome>('alembicSquash.squashRange', { configPath, from: RANGE[0], to: RANGE[3], revisionId: 'new', message: 'teams and users', interactive: false });
+    const before = journals();
+    let outcome = await squash();
+    try {
+      assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+      assert.equal(added(before).length, 1, 'the applied squash has its journal');
+      const python = fs.existsSync('/usr/bin/python3') ? { ALEMBIC_SQUASH_PYTHON: '/usr/bin/python3' } : {};
+      const undo = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'squash', workspace, '--undo'], { env: { ...process.env, ...python, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+      assert.equal(undo.status, 0, undo.stdout + undo.stderr);
+      assert.deepEqual(versionsOnDisk(), original);
+      assert.deepEqual(added(before), []);
+    } finally {
+      // The CLI did not put it back: VS Code's own undo does, for the tests that follow.
+      if (JSON.stringify([...versionsOnDisk()]) !== JSON.stringify([...original])) await vscode.commands.executeCommand('alembicSquash.undoLastSquash', { interactive: false });
+    }
+    await graphWhere(a, () => ids(a) === originalIds);
+
+    outcome = await squash();
+    assert.equal(outcome?.status, 'applied', JSON.stringify(outcome));
+    const undone = await vscode.commands.executeCommand<{ undone: boolean }>('alembicSquash.undoLastSquash', { interactive: false });
+    assert.equal(undone?.undone, true);
+    assert.deepEqual(versionsOnDisk(), original);
+    assert.deepEqual(added(before), [], 'the journal of an undone squash is gone');
     await graphWhere(a, () => ids(a) === originalIds);
   });
 });

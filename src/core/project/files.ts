@@ -83,7 +83,8 @@ function walk(folder: string, recursive: boolean): Listed[] {
   const out = files.sort((a, b) => byCodePoint(a.name, b.name)).map((f) => ({ file: path.join(folder, f.name), real: f.real }));
   if (!recursive) return out;
   for (const dir of dirs.sort(byCodePoint)) {
-    if (dir.endsWith('__pycache__')) continue;
+    // Our own journals (their backups are .py files) are never revisions, wherever the project keeps them.
+    if (dir.endsWith('__pycache__') || dir === '.alembic-squash') continue;
     out.push(...walk(path.join(folder, dir), true));
   }
   return out;

@@ -5,7 +5,7 @@ export { prepareSquash, type PrepareSquashInput, type PreparedSquash } from './p
 export { buildEdits, applyChanges, type BuildEditsOptions } from './edits';
 export { stampPlan, adviseDatabase, type StampPlan, type StampPlanEntry, type DatabaseAdvice, type RowAdvice, type RowPosition } from './stamp';
 export { readDatabaseState, type DatabaseState, type ReadDatabaseStateOptions } from './database';
-export { applyEdits, undo, undoLast, lastJournal, recoverJournals, interruptedJournals, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps, type Recovery, type Interrupted } from './write';
+export { applyEdits, beginWrite, completeWrite, abandonWrite, forget, undo, undoLast, lastJournal, recoverJournals, interruptedJournals, type PendingWrite, type ApplyEditsOptions, type ApplyResult, type Journal, type WriteOps, type Recovery, type Interrupted } from './write';
 export { journalDirOf } from './journal';
 export { newRevisionId, validateRevisionId } from './ids';
 export { classifySql } from './classify';

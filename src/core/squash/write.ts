@@ -105,15 +105,20 @@ function missingDirs(dir: string, planned: string[]): void {
   planned.push(...missing);
 }
 
+/** A journal written and fsynced before the folder is touched: the write's intent, and the way back. */
+export interface PendingWrite {
+  journalPath: string;
+  journal: Journal;
+  /** Final content of each touched path (`null` = removed). */
+  state: Map<string, string | null>;
+}
+
 /**
- * Applies the edits as one change. The journal (backups of every old file, hashes of the new ones, the
- * temporary names) is written and fsynced first; only then are new contents written to temporary files
- * beside their targets, renamed into place, and the replaced files removed; last the journal is marked
- * complete. A failure rolls everything back here; a kill leaves a pending journal that the next command
- * (or `squash --undo`) rolls back, so the folder is always entirely old or entirely new.
+ * Checks the disk still matches the edits, then writes the journal (backups of every old file, hashes
+ * of the new ones, the temporary names) in state `pending` and fsyncs it. From here a kill at any
+ * moment can be rolled back (`recoverJournals`); `completeWrite` or `abandonWrite` end it.
  */
-export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): ApplyResult {
-  const ops: WriteOps = { ...realOps, ...options.ops };
+export function beginWrite(edits: FileEdit[], options: Omit<ApplyEditsOptions, 'ops'>): PendingWrite {
   const state = targetState(edits);
   const originals = new Map<string, Buffer | undefined>();
   for (const file of state.keys()) originals.set(file, readIfExists(file));
@@ -154,6 +159,48 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
   };
   const journalPath = saveJournal(folder, journal);
   syncDir(options.journalDir);
+  return { journalPath, journal, state };
+}
+
+/** The write is in place: the journal stays, complete, for `squash --undo`. */
+export function completeWrite(pending: PendingWrite): void {
+  saveJournal(path.dirname(pending.journalPath), { ...pending.journal, state: 'complete' });
+}
+
+/**
+ * The write did not happen or was put back by its writer (a cancel, a refused partial application):
+ * the journal goes, once every file is as it was before. Otherwise it stays pending, for a roll back.
+ */
+export function abandonWrite(pending: PendingWrite): boolean {
+  const untouched = pending.journal.entries.every((e) => {
+    const now = readIfExists(e.path);
+    return e.before.exists ? now !== undefined && sha256(now) === e.before.sha256 : now === undefined;
+  });
+  if (!untouched) return false;
+  forget(pending.journalPath);
+  return true;
+}
+
+/** Removes one journal (the squash it describes is gone) and the journal root when only ours is left. */
+export function forget(journalPath: string): void {
+  const folder = path.dirname(journalPath);
+  fs.rmSync(journalPath, { force: true });
+  fs.rmSync(folder, { recursive: true, force: true });
+  removeIfOnlyOurs(path.dirname(folder));
+}
+
+/**
+ * Applies the edits as one change. The journal is written and fsynced first (`beginWrite`); only then
+ * are new contents written to temporary files beside their targets, renamed into place, and the
+ * replaced files removed; last the journal is marked complete. A failure rolls everything back here;
+ * a kill leaves a pending journal that the next command (or `squash --undo`) rolls back, so the folder
+ * is always entirely old or entirely new.
+ */
+export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): ApplyResult {
+  const ops: WriteOps = { ...realOps, ...options.ops };
+  const pending = beginWrite(edits, options);
+  const { journalPath, journal, state } = pending;
+  const { entries, createdDirs } = journal;
 
   let current = '';
   try {
@@ -187,7 +234,7 @@ export function applyEdits(edits: FileEdit[], options: ApplyEditsOptions): Apply
     }
     throw new WriteFailedError(current, err, notRestored);
   }
-  saveJournal(folder, { ...journal, state: 'complete' });
+  completeWrite(pending);
   return {
     journalPath,
     written: [...state].filter(([, c]) => c !== null).map(([f]) => f),
@@ -281,9 +328,10 @@ export interface Recovery {
  * file (killed while writing backups, before the folder was touched) is removed. Complete journals
  * stay for `squash --undo`. Throws UndoConflictError when a file was edited since (nothing touched).
  */
-export function recoverJournals(journalDir: string): Recovery[] {
+export function recoverJournals(journalDir: string, skip: (journalFolder: string) => boolean = () => false): Recovery[] {
   const out: Recovery[] = [];
   for (const folder of journalFolders(journalDir)) {
+    if (skip(folder)) continue;
     const file = path.join(folder, JOURNAL_FILE);
     if (!fs.existsSync(file)) {
       fs.rmSync(folder, { recursive: true, force: true });
@@ -317,9 +365,10 @@ export interface Interrupted {
  * The writes a killed process left unfinished, read only: what `recoverJournals` would roll back or
  * finish (a folder without a journal file touched nothing and is not listed).
  */
-export function interruptedJournals(journalDir: string): Interrupted[] {
+export function interruptedJournals(journalDir: string, skip: (journalFolder: string) => boolean = () => false): Interrupted[] {
   const out: Interrupted[] = [];
   for (const folder of journalFolders(journalDir)) {
+    if (skip(folder)) continue;
     const file = path.join(folder, JOURNAL_FILE);
     if (!fs.existsSync(file)) continue;
     let journal: Journal;

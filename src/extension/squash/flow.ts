@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GraphError, NotSquashableError } from '../../core/graph';
@@ -13,6 +14,12 @@ import {
   type SquashOptions,
   type SquashPlan,
   type FileEdit,
+  type PendingWrite,
+  abandonWrite,
+  beginWrite,
+  completeWrite,
+  forget,
+  journalDirOf,
 } from '../../core/squash';
 import type { Ctx, LastSquash } from '../ctx';
 import type { ProjectState } from '../state/projects';
@@ -167,7 +174,28 @@ export async function squash(ctx: Ctx, live: ProjectState, request: SquashReques
   const preview = interactive && ctx.config.refactorPreview(scope);
   if (preview) panel?.setStatus({ phase: 'applying', text: 'In the refactor preview below: tick every entry and press Apply there, or Discard. A partial application is undone.' });
   ctx.setApplying(true);
-  const report = await applyFileEdits(edits, { preview, describe: (f) => rel(state, f) }).finally(() => ctx.setApplying(false));
+  // The same write-ahead journal as the CLI's, written before VS Code touches a file: if the window
+  // or the extension host dies mid-apply, the next squash (or Roll Back Interrupted Squash, or the
+  // CLI) puts the folder back; once applied, `alembic-squash squash --undo` can undo it too.
+  let pending: PendingWrite;
+  try {
+    pending = beginWrite(edits, { journalDir: journalDirOf(state.project.here), description: `squash ${rangeText} into ${plan.newRevision} (VS Code)` });
+  } catch (err) {
+    ctx.setApplying(false);
+    const reason = err instanceof Error ? err.message : String(err);
+    panel?.setStatus({ phase: 'refused', text: 'Nothing was written.', details: [reason] });
+    return refuse(ctx, interactive, 'Nothing was written: the journal of the squash could not be written', [reason]);
+  }
+  const writing = path.dirname(pending.journalPath);
+  ctx.writing.add(writing);
+  const report = await applyFileEdits(edits, { preview, describe: (f) => rel(state, f) }).finally(() => {
+    ctx.writing.delete(writing);
+    ctx.setApplying(false);
+  });
+  if (report.status === 'applied') {
+    completeWrite(pending);
+    squashRecord.journalPath = pending.journalPath;
+  } else if (report.status !== 'partial') abandonWrite(pending);
   squashRecord.applied = report.status === 'applied';
   ctx.recordSquash(squashRecord);
   const said = applyWords(state, plan, report);
@@ -208,7 +236,7 @@ function applyWords(state: ProjectState, plan: SquashPlan, report: ApplyReport):
       };
     case 'partial':
       return {
-        text: `Only part of the squash was applied and not all of it could be put back: check these files (git status).`,
+        text: `Only part of the squash was applied and not all of it could be put back: run Alembic: Roll Back Interrupted Squash (its journal holds every original), or check these files (git status).`,
         details: [...report.restored.map((f) => `restored ${rel(state, f)}`), ...report.left.map((f) => `not restored: ${rel(state, f)}`)],
       };
   }
@@ -314,6 +342,9 @@ export async function undoSquash(ctx: Ctx, squash: LastSquash): Promise<UndoRepo
   ctx.setApplying(true);
   const report = await undoFileEdits(squash.edits).finally(() => ctx.setApplying(false));
   if (report.undone) {
+    // The squash is gone: so is its journal (a later `squash --undo` must not find it).
+    if (squash.journalPath && fs.existsSync(squash.journalPath)) forget(squash.journalPath);
+    squash.journalPath = undefined;
     squash.applied = false;
     ctx.recordSquash(squash);
     ctx.verifications.clear();

@@ -18,11 +18,12 @@ export interface RecoveryOutcome {
 /** Rolls back (or finishes) what killed writes left in this project; says what it did. */
 export async function recoverProject(ctx: Ctx, state: ProjectState, interactive: boolean): Promise<RecoveryOutcome> {
   const dir = journalDirOf(state.project.here);
-  if (!interruptedJournals(dir).length) return { recovered: [] };
+  const ours = (folder: string) => ctx.writing.has(folder);
+  if (!interruptedJournals(dir, ours).length) return { recovered: [] };
   let recovered: Recovery[];
   try {
     ctx.setApplying(true);
-    recovered = recoverJournals(dir);
+    recovered = recoverJournals(dir, ours);
   } catch (err) {
     const blocked = `${err instanceof Error ? err.message : String(err)}. The originals are in ${path.relative(state.project.here, dir) || dir}/journal-*/backup-*: put the edited file(s) back, then run Roll Back Interrupted Squash again.`;
     ctx.log.warn(`an interrupted squash in ${state.key} cannot be rolled back: ${blocked}`);
@@ -49,7 +50,7 @@ export function watchInterrupted(ctx: Ctx): vscode.Disposable {
   return ctx.store.onDidChange((changed) => {
     if (changed) return;
     for (const state of ctx.store.all) {
-      const fresh = interruptedJournals(journalDirOf(state.project.here)).filter((j) => !told.has(j.journal));
+      const fresh = interruptedJournals(journalDirOf(state.project.here), (folder) => ctx.writing.has(folder)).filter((j) => !told.has(j.journal));
       if (!fresh.length) continue;
       for (const j of fresh) told.add(j.journal);
       void offer(ctx, state, fresh);
