@@ -71,7 +71,7 @@ async function main() {
   const cli: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'squash', dir, '--from', 'base', '--to', 'head', '--dry-run', '--no-hooks', '--json'], {
+    const r = spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'squash', dir, '--from', 'base', '--to', 'head', '--strategy', 'ops', '--dry-run', '--no-hooks', '--json'], {
       encoding: 'utf8',
       env: { ...process.env, ALEMBIC_SQUASH_PYTHON: PYTHON },
       maxBuffer: 256 << 20,
