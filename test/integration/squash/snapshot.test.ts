@@ -77,6 +77,8 @@ const cases: Case[] = [
   // Its CHECK (status IN (…)) comes back from pg_dump differently: re-emitted as the IN list.
   { fixture: 'branch-merge', to: 'ccfb5e658949', heads: ['116789ada3ab'], reEmitted: ['public.invoices'] },
   { fixture: 'merge-three', to: 'head', heads: ['ev0003'] },
+  // Catalog objects no table takes with it: the downgrade drops each of them by name.
+  { fixture: 'snapshot-catalog', to: 'head', heads: ['d2b8f1c46e21'] },
 ];
 
 describe('snapshot strategy: proven, then run by real Alembic (local PostgreSQL)', function () {
@@ -129,6 +131,10 @@ describe('snapshot strategy: proven, then run by real Alembic (local PostgreSQL)
         assert.ok(down.ok, down.out);
         assert.equal(psql(cluster!, squashDb, OBJECTS_LEFT), '0', 'the downgrade drops every table, view and sequence');
         assert.equal(psql(cluster!, squashDb, "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'"), '0');
+        const catalog = `SELECT (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public')
+          + (SELECT count(*) FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = 'public')
+          + (SELECT count(*) FROM pg_cast WHERE oid >= 16384) + (SELECT count(*) FROM pg_event_trigger) + (SELECT count(*) FROM pg_publication)`;
+        assert.equal(psql(cluster!, squashDb, catalog), '0', 'the downgrade drops functions, aggregates, operators, casts, event triggers and publications');
       } finally {
         for (const db of [chainDb, squashDb]) await cluster!.dropDatabase(db).catch(() => undefined);
         copy.cleanup();

@@ -237,7 +237,41 @@ async function dropStatement(type: string, node: Node, name: string, ownedSequen
       const drop = { DropStmt: { objects: [{ ObjectWithArgs: { objname: node.funcname, objargs: args } }], removeType: node.is_procedure ? 'OBJECT_PROCEDURE' : 'OBJECT_FUNCTION', behavior: 'DROP_RESTRICT' } };
       return (await deparse([{ RawStmt: { stmt: drop } }] as never)).replace(/;\s*$/, '');
     }
+    case 'DefineStmt':
+      return defineDrop(node);
+    case 'CreateCastStmt':
+      return deparseDrop({ objects: [{ List: { items: [{ TypeName: node.sourcetype }, { TypeName: node.targettype }] } }], removeType: 'OBJECT_CAST' });
+    case 'CreateEventTrigStmt':
+      return `DROP EVENT TRIGGER ${ident(node.trigname)}`;
+    case 'CreatePublicationStmt':
+      return `DROP PUBLICATION ${ident(node.pubname)}`;
     default:
       return undefined;
   }
+}
+
+/** Aggregates, operators and collations (`CREATE AGGREGATE/OPERATOR/COLLATION` are DefineStmts). */
+async function defineDrop(node: Node): Promise<string | undefined> {
+  const objname = node.defnames;
+  if (node.kind === 'OBJECT_AGGREGATE') {
+    const params: Node[] | undefined = node.args?.[0]?.List?.items;
+    // `agg(*)` has no argument list in the tree; the deparser writes the `(*)` back.
+    if (!params) return deparseDrop({ objects: [{ ObjectWithArgs: { objname } }], removeType: 'OBJECT_AGGREGATE' });
+    const objargs = params.filter((p) => !['FUNC_PARAM_OUT', 'FUNC_PARAM_TABLE'].includes(p?.FunctionParameter?.mode)).map((p) => ({ TypeName: p.FunctionParameter.argType }));
+    return deparseDrop({ objects: [{ ObjectWithArgs: { objname, objargs } }], removeType: 'OBJECT_AGGREGATE' });
+  }
+  if (node.kind === 'OBJECT_OPERATOR') {
+    const arg = (name: string) => node.definition?.find((d: Node) => d?.DefElem?.defname === name)?.DefElem?.arg?.TypeName;
+    const left = arg('leftarg');
+    const right = arg('rightarg');
+    // A prefix operator has no left operand: DROP OPERATOR name (NONE, right).
+    const objargs = [left ? { TypeName: left } : {}, right ? { TypeName: right } : {}];
+    return deparseDrop({ objects: [{ ObjectWithArgs: { objname, objargs } }], removeType: 'OBJECT_OPERATOR' });
+  }
+  if (node.kind === 'OBJECT_COLLATION') return deparseDrop({ objects: [{ List: { items: objname } }], removeType: 'OBJECT_COLLATION' });
+  return undefined;
+}
+
+async function deparseDrop(drop: Node): Promise<string> {
+  return (await deparse([{ RawStmt: { stmt: { DropStmt: { ...drop, behavior: 'DROP_RESTRICT' } } } }] as never)).replace(/;\s*$/, '');
 }
