@@ -382,6 +382,9 @@ def seed_rows(conn, metadata, tables):
 
 
 NUMBER_TYPES = {"integer", "bigint", "smallint"}
+# Typed columns let `alembic upgrade --sql` write the rows as literals; every other value stays the
+# text PostgreSQL gave, which it reads back into the column's own type.
+COLUMN_TYPES = {"integer": "sa.Integer()", "bigint": "sa.BigInteger()", "smallint": "sa.SmallInteger()", "boolean": "sa.Boolean()"}
 
 
 def render_bulk_insert(key, columns, rows):
@@ -397,7 +400,8 @@ def render_bulk_insert(key, columns, rows):
 
     schema = "" if key[0] == "public" else ", schema=%r" % key[0]
     lines = ["op.bulk_insert("]
-    lines.append("    sa.table(%r, %s%s)," % (key[1], ", ".join("sa.column(%r)" % c["name"] for c in columns), schema))
+    typed = ", ".join("sa.column(%r, %s)" % (c["name"], COLUMN_TYPES.get(c["type"], "sa.String()")) for c in columns)
+    lines.append("    sa.table(%r, %s%s)," % (key[1], typed, schema))
     lines.append("    [")
     for row in rows:
         pairs = ", ".join("%r: %s" % (c["name"], value(c, v)) for c, v in zip(columns, row))

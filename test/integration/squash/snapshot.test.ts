@@ -142,6 +142,32 @@ describe('snapshot strategy: proven, then run by real Alembic (local PostgreSQL)
     });
   }
 
+  it('offline: `alembic upgrade head --sql` of a snapshot writes a script that builds the chain\'s schema and rows', async () => {
+    const copy = copyFixture('views-functions-triggers');
+    const id = Math.random().toString(16).slice(2, 10);
+    const [chainDb, offlineDb] = [`chain_${id}`, `offline_${id}`];
+    try {
+      const project = loadProject(copy.dir);
+      const s = await snapshotSquash({ project, python: PYTHON, from: 'base', to: 'head', provider: { provider: 'local' } });
+      const chainUrl = await cluster!.createDatabase(chainDb);
+      assert.ok(alembic(copy.dir, ['upgrade', 'heads'], chainUrl).ok);
+      applyEdits(s.edits, { journalDir: path.join(copy.dir, '.alembic-squash') });
+      const url = await cluster!.createDatabase(offlineDb);
+      const script = spawnSync(PYTHON, ['-m', 'alembic', '-c', path.join(copy.dir, 'alembic.ini'), '-x', `url=${url}`, 'upgrade', 'head', '--sql'], { cwd: copy.dir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', DATABASE_URL: url } });
+      assert.equal(script.status, 0, script.stderr);
+      const run = spawnSync(path.join(cluster!.binDir, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', cluster!.host, '-p', String(cluster!.port), '-U', cluster!.user, '-d', offlineDb], { input: script.stdout, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(dumpSchema(cluster!, offlineDb), dumpSchema(cluster!, chainDb));
+      for (const table of ['public.priorities', 'public.sla_policies']) {
+        const rows = (db: string) => psql(cluster!, db, `SELECT string_agg(t::text, '|' ORDER BY t::text) FROM ${table} t`);
+        assert.equal(rows(offlineDb), rows(chainDb), `rows of ${table}`);
+      }
+    } finally {
+      for (const db of [chainDb, offlineDb]) await cluster!.dropDatabase(db).catch(() => undefined);
+      copy.cleanup();
+    }
+  });
+
   it('a range in the middle: --strategy snapshot is refused, auto takes the op-merge squash and says why', async () => {
     const project = loadProject(copyOrFixture('linear'));
     const input = { project, python: PYTHON, from: '8a4e6b2c9f31', to: 'e91a4d6c0b27', provider: { provider: 'local' as const } };

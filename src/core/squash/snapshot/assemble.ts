@@ -47,7 +47,14 @@ function sidecarText(pre: string[], post: string[]): string {
 /** The helper every dumped statement goes through: no bind parameters, so `:name` and `%` stay as written. */
 export const EXECUTE_HELPER = `def _execute(statement: str) -> None:
     """Runs one statement as pg_dump wrote it (no bind parameters: \`:name\` and \`%\` are kept)."""
-    op.get_bind().execution_options(no_parameters=True).exec_driver_sql(statement)`;
+    from alembic import context
+    from sqlalchemy import text
+
+    if context.is_offline_mode():
+        # \`alembic upgrade --sql\`: written out as text, its colons escaped so none reads as a parameter.
+        op.execute(text(statement.replace(":", "\\\\:")))
+    else:
+        op.get_bind().execution_options(no_parameters=True).exec_driver_sql(statement)`;
 
 type Node = Record<string, any>;
 
