@@ -168,6 +168,38 @@ describe('snapshot strategy: proven, then run by real Alembic (local PostgreSQL)
     }
   });
 
+  it('a .sql-format snapshot squashed again with the operations: the new revision still reads the same .sql file', async () => {
+    const copy = copyFixture('views-functions-triggers');
+    const id = Math.random().toString(16).slice(2, 10);
+    const [chainDb, againDb] = [`chain_${id}`, `again_${id}`];
+    const later = (dir: string, down: string) =>
+      fs.writeFileSync(
+        path.join(dir, 'migrations', 'versions', 'f1f1f1f1f1f1_ticket_tags.py'),
+        `"""ticket tags\n\nRevision ID: f1f1f1f1f1f1\nRevises: ${down}\nCreate Date: 2025-05-01 00:00:00\n\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'f1f1f1f1f1f1'\ndown_revision = '${down}'\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    op.create_table('ticket_tags', sa.Column('tag', sa.Text(), primary_key=True))\n\n\ndef downgrade() -> None:\n    op.drop_table('ticket_tags')\n`,
+      );
+    try {
+      const s = await snapshotSquash({ project: loadProject(copy.dir), python: PYTHON, from: 'base', to: 'head', provider: { provider: 'local' }, format: 'sql' });
+      const chainUrl = await cluster!.createDatabase(chainDb);
+      later(copy.dir, 'e73dbc014db1');
+      assert.ok(alembic(copy.dir, ['upgrade', 'heads'], chainUrl).ok, 'the chain with the later revision');
+      applyEdits(s.edits, { journalDir: path.join(copy.dir, '.alembic-squash') });
+      const sidecar = fs.readdirSync(path.join(copy.dir, 'migrations', 'versions')).find((f) => f.endsWith('.sql'))!;
+      assert.ok(sidecar, 'the snapshot wrote its .sql file');
+      const squashed = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), 'squash', copy.dir, '--from', 'base', '--to', 'head', '--strategy', 'ops', '--revision-id', 'new', '-m', 'again'], { encoding: 'utf8', env: { ...process.env, ALEMBIC_SQUASH_PYTHON: PYTHON } });
+      assert.equal(squashed.status, 0, squashed.stdout + squashed.stderr);
+      const files = fs.readdirSync(path.join(copy.dir, 'migrations', 'versions'));
+      assert.deepEqual(files.filter((f) => f.endsWith('.py')).length, 1, files.join(', '));
+      assert.ok(files.includes(sidecar), 'the .sql file stays: the new revision reads it');
+      const url = await cluster!.createDatabase(againDb);
+      const up = alembic(copy.dir, ['upgrade', 'heads'], url);
+      assert.ok(up.ok, up.out);
+      assert.equal(dumpSchema(cluster!, againDb), dumpSchema(cluster!, chainDb));
+    } finally {
+      for (const db of [chainDb, againDb]) await cluster!.dropDatabase(db).catch(() => undefined);
+      copy.cleanup();
+    }
+  });
+
   it('a range in the middle: --strategy snapshot is refused, auto takes the op-merge squash and says why', async () => {
     const project = loadProject(copyOrFixture('linear'));
     const input = { project, python: PYTHON, from: '8a4e6b2c9f31', to: 'e91a4d6c0b27', provider: { provider: 'local' as const } };

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { splitDump } from '../../../src/core/schema';
 import { assembleBodies, countsLine, executeCall, withoutTables, type SnapshotFacts } from '../../../src/core/squash/snapshot';
 import { rewriteInLists } from '../../../src/core/squash/snapshot/checks';
+import { SIDECAR_NAME } from '../../../src/core/squash/snapshot/assemble';
 
 // A pg_dump -s excerpt: extension, enum, function, two tables with a serial and an FK, a view, an
 // index, a trigger. Statement texts are pg_dump's own.
@@ -84,7 +85,7 @@ describe('snapshot strategy: assembling the revision body', () => {
     assert.ok(bodies.sidecar);
     const pre = bodies.sidecar!.split('-- section: pre-data\n')[1]!.split('\n-- section: post-data\n')[0]!;
     assert.equal(pre.split('-- statement\n').filter(Boolean).length, 9, 'extension, type, function, 2 tables, sequence, OWNED BY, view, SET DEFAULT');
-    assert.deepEqual(bodies.upgrade.split('\n').filter((l) => l.startsWith('_execute_sql_file')), ["_execute_sql_file('pre-data')", "_execute_sql_file('post-data')"]);
+    assert.deepEqual(bodies.upgrade.split('\n').filter((l) => l.startsWith('_execute_sql_file')), [`_execute_sql_file(${SIDECAR_NAME}, 'pre-data')`, `_execute_sql_file(${SIDECAR_NAME}, 'post-data')`]);
   });
 
   it('executeCall keeps a statement byte for byte: quotes, backslashes, newlines, % and :name', () => {

@@ -25,13 +25,20 @@ export interface SnapshotBodies {
 export type SnapshotFormat = 'python' | 'sql';
 
 /** Reads the .sql file next to the revision and runs one of its sections statement by statement. */
-export const SIDECAR_HELPER = `def _execute_sql_file(section: str) -> None:
-    """Runs one section of the .sql file next to this revision, one statement at a time."""
-    with open(os.path.splitext(os.path.abspath(__file__))[0] + ".sql", encoding="utf-8") as f:
+export const SIDECAR_HELPER = `def _execute_sql_file(file_name: str, section: str) -> None:
+    """Runs one section of a .sql file in this revision's folder, one statement at a time."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name), encoding="utf-8") as f:
         text = f.read()
     part = text.split("\\n-- section: %s\\n" % section, 1)[1].split("\\n-- section: ", 1)[0]
     for statement in ("\\n" + part).split("\\n-- statement\\n")[1:]:
         _execute(statement.strip())`;
+
+/**
+ * Stands for the .sql file's name in the bodies until the revision's file name is known (file.ts).
+ * The calls carry the name, not \`__file__\`: an op-merge squash that later carries this revision's
+ * code into a file of another name still reads the same .sql file.
+ */
+export const SIDECAR_NAME = '__SIDECAR_FILE__';
 
 function sidecarText(pre: string[], post: string[]): string {
   const section = (name: string, statements: string[]) => [`-- section: ${name}`, ...statements.map((st) => `-- statement\n${st}`)].join('\n');
@@ -190,10 +197,10 @@ export async function assembleBodies(statements: DumpStatement[], facts: Snapsho
   const upgrade: string[] = [];
   // pg_dump's own setting: SQL functions may name tables that are created after them.
   if (sqlFunctions) upgrade.push(executeCall("SELECT pg_catalog.set_config('check_function_bodies', 'false', true)"));
-  if (format === 'sql') upgrade.push("_execute_sql_file('pre-data')");
+  if (format === 'sql') upgrade.push(`_execute_sql_file(${SIDECAR_NAME}, 'pre-data')`);
   upgrade.push(...pre);
   if (data.length) upgrade.push('# Seed rows the chain left in its tables, and the positions of its sequences.', ...data);
-  if (format === 'sql') upgrade.push("_execute_sql_file('post-data')");
+  if (format === 'sql') upgrade.push(`_execute_sql_file(${SIDECAR_NAME}, 'post-data')`);
   upgrade.push(...post);
   if (refresh.length) upgrade.push('# Materialized views the chain left populated.', ...refresh);
 

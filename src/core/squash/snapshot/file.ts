@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runAlembic } from '../../alembic';
 import { DEFAULT_TEMPLATE, indentAfterFirst, validate, withHooks, type RenderSquashInput } from '../render';
-import { formatFileName, messageForTemplate, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
+import { formatFileName, messageForTemplate, pyRepr, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
 import { summarize } from '../docstring';
 import type { ClassifiedStatement, RenderResult, SquashPlan } from '../types';
-import { EXECUTE_HELPER, SIDECAR_HELPER, type SnapshotBodies } from './assemble';
+import { EXECUTE_HELPER, SIDECAR_HELPER, SIDECAR_NAME, type SnapshotBodies } from './assemble';
+import { sidecarOf } from './sidecars';
 
 export interface RenderSnapshotFileInput {
   plan: SquashPlan;
@@ -66,6 +68,8 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   const templatePath = project?.templatePath && fs.existsSync(project.templatePath) ? project.templatePath : undefined;
   const templateText = templatePath ? fs.readFileSync(templatePath, 'utf8') : DEFAULT_TEMPLATE;
   const createDate = plan.options.createDate ?? new Date();
+  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
+  const upgrade = bodies.upgrade.split(SIDECAR_NAME).join(pyRepr(path.basename(sidecarOf(fileName))));
   const helpers = bodies.sidecar ? [EXECUTE_HELPER, '', '', SIDECAR_HELPER] : [EXECUTE_HELPER];
   const imports = [...(bodies.sidecar ? ['import os', ''] : []), ...input.imports, '', '', ...helpers].join('\n');
   const variables: TemplateVariables = {
@@ -75,7 +79,7 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
     depends_on: revAsScalar(plan.dependencies),
     message: messageForTemplate(templateText, snapshotDocstring(plan, bodies, input.classification)),
     create_date: pythonDateString(createDate, project?.timezone),
-    upgrades: indentAfterFirst(bodies.upgrade, templateIndent(templateText, 'upgrades')),
+    upgrades: indentAfterFirst(upgrade, templateIndent(templateText, 'upgrades')),
     downgrades: indentAfterFirst(bodies.downgrade, templateIndent(templateText, 'downgrades')),
     imports: `${imports}\n`,
   };
@@ -96,7 +100,6 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   }
   text ??= renderBuiltinTemplate(variables);
   if (builtinReason) warnings.push(`Rendered with the built-in template: ${builtinReason}`);
-  const fileName = formatFileName(project?.fileTemplate ?? '%(rev)s_%(slug)s', plan.newRevision, plan.message, createDate, project?.truncateSlugLength ?? 40, project?.timezone);
   const hooksRun: string[] = [];
   const hookProblems: string[] = [];
   const hooks = project?.postWriteHooks ?? [];
