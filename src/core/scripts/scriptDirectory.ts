@@ -41,6 +41,8 @@ export interface LoadOptions {
 export class ScriptDirectory {
   readonly map = new RevisionMap();
   private readonly byPath = new Map<string, ScriptFile>();
+  /** Files whose header came from the header cache: their text, read lazily, may be newer than it. */
+  private readonly fromCache = new Set<string>();
 
   private constructor(readonly project: ProjectConfig, private readonly fullParse: boolean) {}
 
@@ -72,12 +74,16 @@ export class ScriptDirectory {
   /** Replaces one file's text (or removes the file with `undefined`); the map updates incrementally. */
   update(path: string, text: string | undefined, readProblems: Problem[] = []): ScriptFile | undefined {
     if (text === undefined) {
+      this.fromCache.delete(path);
       this.byPath.delete(path);
       this.map.update(path, undefined);
       return undefined;
     }
     const previous = this.byPath.get(path);
-    if (previous && previous.text === text && !readProblems.length) return previous;
+    // An adopted file's text is read lazily, i.e. from the disk as it is NOW: it cannot tell whether
+    // the header the graph holds came from this text, so it never short-cuts the update.
+    if (previous && !this.fromCache.has(path) && previous.text === text && !readProblems.length) return previous;
+    this.fromCache.delete(path);
     const migration = this.fullParse ? parseMigration(text) : parseHeader(text);
     if (readProblems.length) migration.problems = [...readProblems, ...migration.problems];
     const file: ScriptFile = { path, text, migration, full: this.fullParse };
@@ -96,9 +102,17 @@ export class ScriptDirectory {
   }
 
   /** A file whose header parse came from the cache: its text is read only if someone asks for it. */
+  /**
+   * The text the graph was built from, or undefined when that is not known (a header from the cache):
+   * callers comparing a new text with it must then update.
+   */
+  knownText(path: string): string | undefined {
+    return this.fromCache.has(path) ? undefined : this.byPath.get(path)?.text;
+  }
+
   private adopt(path: string, migration: MigrationFile): void {
     let text: string | undefined;
-    const file: ScriptFile = {
+        const file: ScriptFile = {
       path,
       migration,
       full: false,
@@ -106,6 +120,7 @@ export class ScriptDirectory {
         return (text ??= readText(path) ?? '');
       },
     };
+    this.fromCache.add(path);
     this.byPath.set(path, file);
     this.map.update(path, toRevision(path, migration));
   }

@@ -167,8 +167,8 @@ export class ProjectStore implements vscode.Disposable {
     if (!file.endsWith('.py')) return;
     const state = this.projectOfFile(file);
     if (!state) return;
-    const before = state.scripts.file(file)?.text;
-    if (before === text) return;
+    const before = state.scripts.knownText(file);
+    if (before !== undefined && before === text) return;
     state.scripts.update(file, text);
     this.changed.fire(state);
   }

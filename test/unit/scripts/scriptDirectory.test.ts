@@ -60,4 +60,24 @@ describe('ScriptDirectory', () => {
     const after = await ScriptDirectory.load(project, { cache: HeaderCache.open(dir, cacheDir) });
     assert.ok(after.problems().some((p) => p.code === 'missing-parent' && p.path === head.path));
   });
+
+  it('follows a change on disk to a file whose header came from the cache (a checkout after the load)', async () => {
+    const dir = copy('branch-merge');
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cache-'));
+    made.push(dir, cacheDir);
+    const project = loadProject(dir);
+    await ScriptDirectory.load(project, { cache: HeaderCache.open(dir, cacheDir) });
+    const scripts = await ScriptDirectory.load(project, { cache: HeaderCache.open(dir, cacheDir) });
+    const head = scripts.map.heads[0]!;
+    const file = scripts.fileOf(head)!.path;
+    const parent = scripts.map.parents(head)[0]!;
+    assert.equal(scripts.knownText(file), undefined, 'a cached header does not know its text');
+    // Another tool rewrites the file; the watcher then hands the new text over.
+    const changed = fs.readFileSync(file, 'utf8').split(`'${parent}'`).join("'feedfacecafe'");
+    fs.writeFileSync(file, changed);
+    scripts.update(file, changed);
+    assert.deepEqual(scripts.map.get(head)!.downRevisions, ['feedfacecafe']);
+    assert.ok(scripts.problems().some((p) => p.code === 'missing-parent' && p.path === file));
+    assert.equal(scripts.knownText(file), changed);
+  });
 });
