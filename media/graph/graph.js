@@ -191,7 +191,7 @@
     filter = filterEl.value.trim();
     computeMatches();
     matchCursor = -1;
-    countEl.textContent = filter ? `${matches.length} match${matches.length === 1 ? '' : 'es'}` : '';
+    countEl.textContent = filter ? `${matches.length} match${matches.length === 1 ? '' : 'es'}${matches.length ? ' · Enter: next' : ''}` : '';
     render();
     save();
   });
