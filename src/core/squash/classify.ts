@@ -189,6 +189,23 @@ function whatItDoes(statement: SyntaxNode, text: string): string | undefined {
   return parts.length ? parts.join('; ') : undefined;
 }
 
+/**
+ * `try:` says nothing to a reviewer: a compound statement is its first line and the calls its block
+ * makes (`try: … op.alter_column(), op.execute()`), at most three.
+ */
+function controlSummary(statement: SyntaxNode, text: string, first: string): string {
+  const calls: string[] = [];
+  const head = text.indexOf('\n', statement.from);
+  statement.cursor().iterate((n) => {
+    if (calls.length >= 3) return false;
+    if (n.name !== 'CallExpression' || (head >= 0 && n.from < head)) return undefined;
+    const name = calleeParts(n.node, text)?.join('.');
+    if (name && !calls.includes(`${name}()`)) calls.push(`${name}()`);
+    return false;
+  });
+  return calls.length ? `${first} … ${calls.join(', ')}` : first;
+}
+
 /** Top-level statements of a de-indented body, each classified. Call prepareClassifier() first. */
 export function classifyBody(body: string, revision: string, fn: 'upgrade' | 'downgrade', scope: FileScope): ClassifiedStatement[] {
   const tree = parsePython(body);
@@ -201,7 +218,8 @@ export function classifyBody(body: string, revision: string, fn: 'upgrade' | 'do
     // A docstring or a bare `...` is not an operation.
     if (s.name === 'ExpressionStatement' && inner === 'other' && !s.getChild('CallExpression')) continue;
     const kind: StatementKind = isControl ? 'control' : inner;
-    const summary = body.slice(s.from, s.to).split('\n', 1)[0].trim();
+    const first = body.slice(s.from, s.to).split('\n', 1)[0].trim();
+    const summary = isControl ? controlSummary(s, body, first) : first;
     const entry: ClassifiedStatement = { revision, fn, kind, summary };
     const what = whatItDoes(s, body);
     if (what) entry.what = what;
