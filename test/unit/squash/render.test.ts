@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { parseMigration } from '../../../src/core/parse';
 import { classifySql, formatFileName, planSquash, renderSquash, slugOf } from '../../../src/core/squash';
+import { classifyBody, prepareClassifier } from '../../../src/core/squash/classify';
 import { FIXTURES, loadFixture, PYTHON } from './support';
 
 const fixture = (name: string) => loadFixture(path.join(FIXTURES, name));
@@ -138,6 +139,16 @@ describe('squash naming and SQL classification', () => {
     assert.equal(classifySql('CREATE TABLE t (a int); INSERT INTO t VALUES (1)'), 'raw-sql-dml');
     assert.equal(classifySql('CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END'), 'raw-sql-ddl');
     assert.equal(classifySql('this is not sql'), 'raw-sql-unknown');
+  });
+
+  it('summarizes a compound statement by the calls its block makes, not by `try:` alone', async () => {
+    await prepareClassifier();
+    const body = "try:\n    op.alter_column('t', 'c', nullable=False)\n    op.execute(sql)\nexcept Exception:\n    LOG.warning('x')\nop.drop_table('old')\n";
+    const scope = { imports: new Map(), helpers: new Map() } as unknown as Parameters<typeof classifyBody>[3];
+    assert.deepEqual(
+      classifyBody(body, 'r1', 'upgrade', scope).map((c) => c.summary),
+      ['try: … op.alter_column(), op.execute(), LOG.warning()', "op.drop_table('old')"],
+    );
   });
 });
 
