@@ -115,7 +115,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       return db;
     };
     const [rendered, chained] = await Promise.allSettled([
-      input.ops ? Promise.resolve(input.ops) : timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderOps(input, planned, files)),
+      // Its template renders in the proof's chain driver, idle until the chain's second run below.
+      input.ops ? Promise.resolve(input.ops) : timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderOps(input, planned, files, sessions.chain)),
       timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
         const started = await starting;
         return { started, db: await chainDatabase(sessions.squash) };
@@ -132,7 +133,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     pending.push(sideAReady);
     sideAReady.catch(() => undefined); // awaited by the proof, or settled in the finally
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
-      const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log });
+      // In the driver that ran the chain: SQLAlchemy is imported already, and it is idle until the proof.
+      const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log, session: sessions.squash });
       const dump = async () => splitDump(await server!.dumpSchema(db));
       // The embedded back end dumps a copy of its data dir: nothing may write or connect meanwhile.
       if (server!.kind === 'pglite') {
@@ -152,7 +154,9 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           : withoutTables(facts, reEmitted);
       const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
         const bodies = await assembleBodies(statementsUsed, used, input.format);
-        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, projectImports: ops.render.projectImports, project, python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+        // The first proof's verify ends the drivers: a second render starts an interpreter of its own.
+        const session = attempt === 1 ? sessions.squash : undefined;
+        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, projectImports: ops.render.projectImports, project, python, session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
         const archiveDir = input.options?.archiveDir;
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
@@ -210,9 +214,9 @@ async function planOnly(input: SnapshotSquashInput): Promise<Pick<PreparedSquash
 }
 
 /** The second half of prepareSquash: the op-merge squash of the planned range, rendered, and its edits. */
-async function renderOps(input: SnapshotSquashInput, planned: Pick<PreparedSquash, 'plan' | 'scripts'>, files: Map<string, SourceFile>): Promise<PreparedSquash> {
+async function renderOps(input: SnapshotSquashInput, planned: Pick<PreparedSquash, 'plan' | 'scripts'>, files: Map<string, SourceFile>, session: AlembicSession): Promise<PreparedSquash> {
   const { plan, scripts } = planned;
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+  const render = await renderSquash({ plan, files, project: input.project, python: input.python, session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
   return { plan, render, edits: buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir }), scripts };
 }
 
