@@ -115,23 +115,27 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         },
         { command, target },
       ).catch((error: Error) => {
-        if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
-        if (error instanceof AlembicUnavailableError) throw error;
-        // The squash ran from a temporary copy that is gone once we return: name the user's path.
-        if (side === 'squash' && error instanceof MigrationFailedError) {
-          const e = error;
-          error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage, e.missingModule, e.python);
-        }
-        throw new VerifyMigrationError(side, `${command} ${target}`, error);
+        throw migrationError(side, `${command} ${target}`, error);
       });
+    const migrationError = (side: 'chain' | 'squash', what: string, error: Error): Error => {
+      if (error instanceof AlembicAbortedError || signal?.aborted) return new VerifyCancelledError();
+      if (error instanceof AlembicUnavailableError) return error;
+      // The squash ran from a temporary copy that is gone once we return: name the user's path.
+      if (side === 'squash' && error instanceof MigrationFailedError) {
+        const e = error;
+        error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage, e.missingModule, e.python);
+      }
+      return new VerifyMigrationError(side, what, error);
+    };
 
     const to = options.to ?? 'heads';
     doing = 'creating the throwaway databases';
     const [chainDb, squashDb] = await Promise.all([chainSide(options, newDatabase), newDatabase()]);
     probe = chainDb;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
+    // A chain database given by the caller is at `to` already.
     await settled([
-      phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
+      options.chainDatabase ? Promise.resolve() : phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
       phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
     ]);
 
@@ -174,13 +178,22 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       const target = options.downgradeTo;
       downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
         const idealDb = await newDatabase();
-        await settled([
-          run('chain', chainDb, 'downgrade', target),
+        // The chain's side: the caller's early downgrade of a copy of it, or downgraded here.
+        const chainDowngrade = async (): Promise<ThrowawayDatabase> => {
+          const early = await options.chainDowngraded?.catch((error: Error) => {
+            throw migrationError('chain', `downgrade ${target}`, error);
+          });
+          if (early) return early;
+          await run('chain', chainDb, 'downgrade', target);
+          return chainDb;
+        };
+        const [chainDown] = await settled([
+          chainDowngrade(),
           run('squash', squashDb, 'downgrade', target),
           // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
           target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target, sessions.squash),
         ]);
-        const [a, b, c] = await settled([capture(chainDb), capture(squashDb), capture(idealDb)]);
+        const [a, b, c] = await settled([capture(chainDown), capture(squashDb), capture(idealDb)]);
         const judged = judgeDowngrade(a, b, c, target);
         information.push(...judged.information);
         return {

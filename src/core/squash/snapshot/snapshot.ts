@@ -104,14 +104,16 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       files.set(f.path, { text: full.text, file: full.migration });
     }
 
-    /** A new database with the chain run up to the tip in it (in a driver already started, when given). */
-    const chainDatabase = async (session?: AlembicSession) => {
+    const alembic = (db: ThrowawayDatabase, session: AlembicSession | undefined, command: 'upgrade' | 'downgrade', target: string) =>
+      runAlembic(
+        { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
+        { command, target },
+      );
+    /** A new database with the chain run up to `target` in it (in a driver already started, when given). */
+    const chainDatabase = async (session?: AlembicSession, target = plan.tip) => {
       const db = await server!.createDatabase();
       databases.push(db);
-      await runAlembic(
-        { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
-        { command: 'upgrade', target: plan.tip },
-      );
+      await alembic(db, session, 'upgrade', target);
       return db;
     };
     const [rendered, chained] = await Promise.allSettled([
@@ -127,11 +129,25 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     const ops = rendered.value;
     const { started, db } = chained.value;
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
-    // two independent runs also catch a chain whose rows differ from run to run. It runs while the
-    // snapshot is read and rendered, instead of inside the proof.
-    const sideAReady = chainDatabase(sessions.chain);
-    pending.push(sideAReady);
-    sideAReady.catch(() => undefined); // awaited by the proof, or settled in the finally
+    // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
+    // the proof compares at) while the snapshot is read and rendered, instead of inside the proof;
+    // then a copy of it is downgraded to base for the proof's downgrade check, before the proof starts.
+    const sideAReady = (async () => {
+      const db = await chainDatabase(sessions.chain, 'heads');
+      // Copied before the proof reads side A (a copy needs the original idle); where copies cannot be
+      // made (PGlite) or fail, the proof downgrades side A itself.
+      const copy = await server!.cloneDatabase?.(db).catch((e: Error) => void input.log?.(`no copy of the chain's database for an early downgrade: ${e.message}`));
+      if (copy) databases.push(copy);
+      return { db, copy };
+    })();
+    const sideADowngraded = sideAReady.then(async ({ copy }) => {
+      if (copy) await alembic(copy, sessions.chain, 'downgrade', 'base');
+      return copy;
+    });
+    pending.push(sideAReady, sideADowngraded);
+    // Awaited by the proof, or settled in the finally.
+    sideAReady.catch(() => undefined);
+    sideADowngraded.catch(() => undefined);
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
       // In the driver that ran the chain: SQLAlchemy is imported already, and it is idle until the proof.
       const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log, session: sessions.squash });
@@ -161,7 +177,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
       });
-      const sideA = attempt === 1 ? await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady) : await timed('chain', `running the chain to ${plan.tip} again for the second proof`, () => chainDatabase());
+      const sideA = attempt === 1 ? (await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady)).db : await timed('chain', 'running the chain again for the second proof', () => chainDatabase(undefined, 'heads'));
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
         verifySquash({
           project,
@@ -170,6 +186,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           server: { server: server!, choice: started.choice },
           // Side A: the chain's own run above (the proof downgrades it); a second proof runs the chain again.
           chainDatabase: sideA,
+          chainDowngraded: attempt === 1 ? sideADowngraded : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
           sessions: attempt === 1 ? sessions : undefined,
           candidate: { kind: 'edits', edits },
