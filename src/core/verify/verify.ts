@@ -72,7 +72,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
       // Both drivers start (and import Alembic) while the server starts.
-      const checked = checkAlembic(python, signal, sessions.chain);
+      // On the squash's driver: a caller may have given the chain's one work to do first (an early downgrade).
+      const checked = checkAlembic(python, signal, sessions.squash);
       if (options.server) {
         await checked;
         return { ...options.server, copy, extensions };

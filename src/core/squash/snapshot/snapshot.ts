@@ -214,7 +214,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   } finally {
     await Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]).catch(() => undefined);
     await Promise.allSettled([starting, ...pending]);
-    for (const db of databases) await server?.dropDatabase(db).catch(() => undefined);
+    // A server of our own takes its databases with it; on a user's server (`url`) each is dropped.
+    if (server?.kind === 'url') for (const db of databases) await server.dropDatabase(db).catch(() => undefined);
     await server?.dispose().catch(() => undefined);
   }
 }
