@@ -280,7 +280,8 @@ def render_tables(conn, request):
             if column.name not in serial and column.autoincrement is True and column.identity is None:
                 column.autoincrement = False
         kept_constraints = []
-        for c in list(table.constraints):
+        # table.constraints is a set: by name, so the facts (and the order of foreign keys) do not vary by run.
+        for c in sorted(table.constraints, key=lambda c: (c.name or "", type(c).__name__)):
             if isinstance(c, sa.ForeignKeyConstraint):
                 table.constraints.discard(c)
                 fact_c = constraints.get(c.name)
