@@ -5,7 +5,7 @@ import { applyChanges, type FileEdit } from '../squash';
 import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
 import { judgeDowngrade } from './downgrade';
 import { answers, settled } from './settle';
-import { captureDatabase, historyExtensions } from './capture';
+import { captureDatabase, historyExtensions, type CapturedDatabase } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
 /**
@@ -26,6 +26,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   const emit = (e: VerifyEvent) => options.onEvent?.(e);
   const signal = options.signal;
   const cleanups: (() => Promise<unknown>)[] = [];
+  /** Captures started ahead of their phase: settled before anything is cleaned up. */
+  const early: Promise<unknown>[] = [];
   /** A database of ours, asked after a failure whether the server still answers. */
   let probe: ThrowawayDatabase | undefined;
   /** Ends both Alembic drivers: first in cleanup, before their databases are dropped. */
@@ -133,6 +135,17 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     doing = 'creating the throwaway databases';
     const [chainDb, squashDb] = await Promise.all([chainSide(options, newDatabase), newDatabase()]);
     probe = chainDb;
+    const capture = (db: ThrowawayDatabase) => captureDatabase(server, db, { data: true, seedTables: options.seedTables });
+    const ahead = <T>(work: Promise<T>): Promise<T> => {
+      early.push(work);
+      work.catch(() => undefined); // awaited in its phase
+      return work;
+    };
+    // What does not wait for the squashed history is captured while it upgrades: the caller's chain
+    // database (at `to` already), its early downgrade, and the empty database a downgrade to base must give.
+    const chainAtTip = options.chainDatabase ? ahead(capture(chainDb)) : undefined;
+    const chainDowngraded = options.downgradeTo !== undefined && options.chainDowngraded ? ahead(options.chainDowngraded.then(async (db) => db && { db, captured: await capture(db) })) : undefined;
+    const emptyAtBase = options.downgradeTo === 'base' ? ahead(newDatabase().then(capture)) : undefined;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
     // A chain database given by the caller is at `to` already.
     await settled([
@@ -140,8 +153,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
     ]);
 
-    const capture = (db: ThrowawayDatabase) => captureDatabase(server, db, { data: true, seedTables: options.seedTables });
-    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([capture(chainDb), capture(squashDb)]));
+    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([chainAtTip ?? capture(chainDb), capture(squashDb)]));
 
     const compared = await phase('compare', 'comparing schemas and seed data', async () => {
       const schema = compareSchemas(chain.schema, squash.schema);
@@ -178,23 +190,27 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (options.downgradeTo !== undefined) {
       const target = options.downgradeTo;
       downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
-        const idealDb = await newDatabase();
         // The chain's side: the caller's early downgrade of a copy of it, or downgraded here.
-        const chainDowngrade = async (): Promise<ThrowawayDatabase> => {
-          const early = await options.chainDowngraded?.catch((error: Error) => {
+        const chainSide = async (): Promise<CapturedDatabase> => {
+          const done = await chainDowngraded?.catch((error: Error) => {
             throw migrationError('chain', `downgrade ${target}`, error);
           });
-          if (early) return early;
+          if (done) return done.captured;
           await run('chain', chainDb, 'downgrade', target);
-          return chainDb;
+          return capture(chainDb);
         };
-        const [chainDown] = await settled([
-          chainDowngrade(),
-          run('squash', squashDb, 'downgrade', target),
-          // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
-          target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target, sessions.squash),
-        ]);
-        const [a, b, c] = await settled([capture(chainDown), capture(squashDb), capture(idealDb)]);
+        // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
+        const ideal = async (): Promise<CapturedDatabase> => {
+          if (emptyAtBase) return emptyAtBase;
+          const idealDb = await newDatabase();
+          await run('chain', idealDb, 'upgrade', target, sessions.squash);
+          return capture(idealDb);
+        };
+        const squashSide = async () => {
+          await run('squash', squashDb, 'downgrade', target);
+          return capture(squashDb);
+        };
+        const [a, b, c] = await settled([chainSide(), squashSide(), ideal()]);
         const judged = judgeDowngrade(a, b, c, target);
         information.push(...judged.information);
         return {
@@ -244,6 +260,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     emit({ phase: 'cleanup', status: 'begin', message: 'removing throwaway databases and server' });
     const t = Date.now();
     await endSessions?.().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
+    await Promise.allSettled(early);
     // A cleanup step that fails leaves something behind: say so instead of a plain ✓.
     const left: string[] = [];
     for (const cleanup of cleanups.reverse()) {
