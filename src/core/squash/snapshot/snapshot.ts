@@ -8,10 +8,7 @@ import { verifySquash } from '../../verify/verify';
 import { VerifyCancelledError } from '../../verify/errors';
 import type { VerifyResult } from '../../verify/types';
 import { buildEdits } from '../edits';
-import type { PreparedSquash } from '../prepare';
-import { planSquash, type SourceFile } from '../plan';
-import { renderSquash } from '../render';
-import { ScriptDirectory } from '../../scripts';
+import { planRange, renderPlanned, type PlannedSquash, type PreparedSquash } from '../prepare';
 import type { SquashOptions } from '../types';
 import { rewriteInLists } from './checks';
 import { withSidecars } from './sidecars';
@@ -30,8 +27,8 @@ export interface SnapshotSquashInput {
   urlEnvVars?: string[];
   /** `sql`: pg_dump's statements (and the tables) in a .sql file next to the revision. Default `python`. */
   format?: SnapshotFormat;
-  /** The op-merge squash of the same range, when the caller already prepared it. */
-  ops?: PreparedSquash;
+  /** The range, when the caller already planned it (planRange); its op-merge render runs alongside the chain. */
+  planned?: PlannedSquash;
   signal?: AbortSignal;
   log?: (line: string) => void;
   onProgress?: (message: string) => void;
@@ -93,16 +90,11 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   starting.catch(() => undefined);
   try {
     // Planning is quick; the op-merge render (Python) then runs alongside the chain, which needs only the plan.
-    const planned = input.ops ?? (await timed('plan', 'planning the squash', () => planOnly(input)));
-    const plan = planned.plan;
+    const planned = input.planned ?? (await timed('plan', 'planning the squash', () => planRange(input)));
+    const { plan, files } = planned;
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
 
-    const files = new Map<string, SourceFile>();
-    for (const f of planned.scripts.revisionFiles) {
-      const full = planned.scripts.fullFile(f.path)!;
-      files.set(f.path, { text: full.text, file: full.migration });
-    }
 
     const alembic = (db: ThrowawayDatabase, session: AlembicSession | undefined, command: 'upgrade' | 'downgrade', target: string) =>
       runAlembic(
@@ -118,7 +110,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     };
     const [rendered, chained] = await Promise.allSettled([
       // Its template renders in the proof's chain driver, idle until the chain's second run below.
-      input.ops ? Promise.resolve(input.ops) : timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderOps(input, planned, files, sessions.chain)),
+      timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain }, planned)),
       timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
         const started = await starting;
         return { started, db: await chainDatabase(sessions.squash) };
@@ -218,24 +210,6 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     if (server?.kind === 'url') for (const db of databases) await server.dropDatabase(db).catch(() => undefined);
     await server?.dispose().catch(() => undefined);
   }
-}
-
-/** The first half of prepareSquash: the history loaded and the range planned, not rendered yet. */
-async function planOnly(input: SnapshotSquashInput): Promise<Pick<PreparedSquash, 'plan' | 'scripts'>> {
-  const scripts = await ScriptDirectory.load(input.project, { full: true });
-  const files = new Map<string, SourceFile>();
-  for (const f of scripts.revisionFiles) {
-    const full = scripts.fullFile(f.path)!;
-    files.set(f.path, { text: full.text, file: full.migration });
-  }
-  return { scripts, plan: planSquash({ map: scripts.map, files, project: input.project, from: input.from, to: input.to, options: input.options }) };
-}
-
-/** The second half of prepareSquash: the op-merge squash of the planned range, rendered, and its edits. */
-async function renderOps(input: SnapshotSquashInput, planned: Pick<PreparedSquash, 'plan' | 'scripts'>, files: Map<string, SourceFile>, session: AlembicSession): Promise<PreparedSquash> {
-  const { plan, scripts } = planned;
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python, session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
-  return { plan, render, edits: buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir }), scripts };
 }
 
 /** The facts with some tables handed back to pg_dump: their create, keys and indexes come from its statements. */
