@@ -95,7 +95,6 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
 
-
     const alembic = (db: ThrowawayDatabase, session: AlembicSession | undefined, command: 'upgrade' | 'downgrade', target: string) =>
       runAlembic(
         { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
@@ -108,23 +107,12 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       await alembic(db, session, 'upgrade', target);
       return db;
     };
-    const [rendered, chained] = await Promise.allSettled([
-      // Its template renders in the proof's chain driver, idle until the chain's second run below.
-      timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain }, planned)),
-      timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
-        const started = await starting;
-        return { started, db: await chainDatabase(sessions.squash) };
-      }),
-    ]);
-    if (chained.status === 'rejected') throw chained.reason;
-    if (rendered.status === 'rejected') throw rendered.reason;
-    const ops = rendered.value;
-    const { started, db } = chained.value;
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
     // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
-    // the proof compares at) while the snapshot is read and rendered, instead of inside the proof;
-    // then a copy of it is downgraded to base for the proof's downgrade check, before the proof starts.
+    // the proof compares at) alongside the first run, in the other driver, instead of inside the proof;
+    // then a copy of it is downgraded to base for the proof's downgrade check while the snapshot is read.
     const sideAReady = (async () => {
+      await starting;
       const db = await chainDatabase(sessions.chain, 'heads');
       // Copied before the proof reads side A (a copy needs the original idle); where copies cannot be
       // made (PGlite) or fail, the proof downgrades side A itself.
@@ -140,6 +128,15 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     // Awaited by the proof, or settled in the finally.
     sideAReady.catch(() => undefined);
     sideADowngraded.catch(() => undefined);
+    // The op-merge squash (what the chain did that a snapshot drops) is needed by the render only; its
+    // template goes through the chain's driver between side A's commands.
+    const rendering = timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain }, planned));
+    pending.push(rendering);
+    rendering.catch(() => undefined); // awaited before the render, or settled in the finally
+    const { started, db } = await timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
+      const started = await starting;
+      return { started, db: await chainDatabase(sessions.squash) };
+    });
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
       // In the driver that ran the chain: SQLAlchemy is imported already, and it is idle until the proof.
       const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log, session: sessions.squash });
@@ -152,6 +149,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       const [facts, statements] = await Promise.all([read(), dump()]);
       return { facts, statements };
     });
+    const ops = await rendering;
     const reEmitted: string[] = [];
     let statementsUsed = statements;
     for (let attempt = 1; ; attempt++) {
