@@ -89,7 +89,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   // Awaited in the finally even when planning failed first, so a server that started is still removed.
   starting.catch(() => undefined);
   try {
-    // Planning is quick; the op-merge render (Python) then runs alongside the chain, which needs only the plan.
+    // Planning is quick; the op-merge render then runs alongside the chain, which needs only the plan.
     const planned = input.planned ?? (await timed('plan', 'planning the squash', () => planRange(input)));
     const { plan, files } = planned;
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
@@ -174,7 +174,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           python,
           provider: input.provider,
           server: { server: server!, choice: started.choice },
-          // Side A: the chain's own run above (the proof downgrades it); a second proof runs the chain again.
+          // Side A: the chain's own run above, and its copy downgraded early; a second proof runs the chain again.
           chainDatabase: sideA,
           chainDowngraded: attempt === 1 ? sideADowngraded : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
