@@ -6,14 +6,16 @@ Run with the project's interpreter:
                      COMMAND [TARGET]
 
 COMMAND is one of: check, heads, current, upgrade-order, upgrade TARGET, downgrade TARGET, stamp TARGET,
-stamp-purge TARGET, render-template. Exactly one JSON document is written to stdout; everything else (the
+stamp-purge TARGET, render-template, snapshot. Exactly one JSON document is written to stdout; everything else (the
 project's logging, print() calls in migrations) goes to stderr.
 
 The database URL is read from the environment variable ALEMBIC_SQUASH_DATABASE_URL (never from
 argv, so it does not show up in process listings) and injected where env.py files usually look:
 the config's sqlalchemy.url, common environment variables and `-x url=` / `-x sqlalchemy.url=`.
 
-render-template reads `{"template": PATH?, "variables": {...}}` from stdin.
+render-template reads `{"template": PATH?, "variables": {...}}` from stdin; snapshot reads the
+request of snapshot.py from stdin and reads the database at ALEMBIC_SQUASH_DATABASE_URL (no config needed).
+In `serve` mode a request's stdin is its "input" field.
 Compatible with Alembic 1.8 through 1.16 (features are detected, not assumed).
 """
 
@@ -41,8 +43,14 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 
 
-# In `serve` mode every answer carries the id of the request it answers.
+# In `serve` mode every answer carries the id of the request it answers, and stdin is the request
+# channel: a request's own input comes with it.
 _request_id = None
+_request_input = None
+
+
+def read_input():
+    return _request_input if _request_input is not None else sys.stdin.read()
 
 
 def answer(document):
@@ -273,7 +281,7 @@ def render_template(config):
     """Render script.py.mako as `alembic revision` does (Mako, with the given variables)."""
     from mako.template import Template
 
-    request = json.loads(sys.stdin.read() or "{}")
+    request = json.loads(read_input() or "{}")
     template = request.get("template")
     if not template:
         if config is None:
@@ -306,6 +314,30 @@ def render_template(config):
     encoding = request.get("encoding") or "utf-8"
     text = Template(filename=template).render_unicode(**variables)
     return {"text": text, "template": os.path.abspath(template), "encoding": encoding}
+
+
+def read_snapshot():
+    """python/snapshot.py in this interpreter: SQLAlchemy is already imported in a `serve` driver."""
+    snapshot = sys.modules.get("_alembic_squash_snapshot")
+    if snapshot is None:
+        # By its path under a name of ours: a project module called `snapshot` must not shadow it.
+        import importlib.util
+
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "snapshot.py")
+        spec = importlib.util.spec_from_file_location("_alembic_squash_snapshot", path)
+        snapshot = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(snapshot)
+        sys.modules["_alembic_squash_snapshot"] = snapshot
+    url = os.environ.get(URL_ENV)
+    if not url:
+        raise Failure("usage", "snapshot needs %s" % URL_ENV)
+    try:
+        return snapshot.read(json.loads(read_input() or "{}"), url)
+    except ImportError as exc:
+        raise Failure("import", str(exc), type=type(exc).__name__)
+    except BaseException as exc:  # noqa: B902 - reported as snapshot.py reports it
+        raise Failure("snapshot", str(exc).strip() or type(exc).__name__, type=type(exc).__name__,
+                      traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:])
 
 
 def version_dirs(config):
@@ -453,6 +485,8 @@ def main(argv):
             config = make_config(args, os.environ.get(URL_ENV))
         if args.command == "render-template":
             result = render_template(config)
+        elif args.command == "snapshot":
+            result = read_snapshot()
         else:
             if config is None:
                 raise Failure("usage", "%s needs a configuration file (-c)" % args.command)
@@ -482,7 +516,7 @@ def serve():
     and answers each with exactly one JSON line carrying the same id. Alembic, SQLAlchemy and the
     database driver are imported once, up front, while the caller starts its server.
     """
-    global _request_id
+    global _request_id, _request_input
     for name in ("alembic.command", "alembic.script", "sqlalchemy", "psycopg2"):
         try:
             __import__(name)
@@ -509,10 +543,12 @@ def serve():
         if cwd:
             os.chdir(cwd)
         _request_id = request.get("id")
+        _request_input = request.get("input") or ""
         try:
             main(list(request.get("argv") or []))
         finally:
             _request_id = None
+            _request_input = None
             sys.stderr.flush()
     return 0
 

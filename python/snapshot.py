@@ -4,6 +4,8 @@ Run with the project's interpreter, like driver.py:
 
     python snapshot.py < request.json
 
+(or `driver.py snapshot`, which calls read() in a driver that has SQLAlchemy imported already).
+
 The database URL comes from ALEMBIC_SQUASH_DATABASE_URL (never argv). The request may name tables
 to leave to pg_dump (`{"dumpTables": ["public.t"]}`). Exactly one JSON document goes to stdout:
 tables rendered by Alembic's own autogenerate renderer (create/drop code and the pg_dump objects
@@ -16,10 +18,6 @@ import json
 import os
 import sys
 import traceback
-
-_answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
 
 URL_ENV = "ALEMBIC_SQUASH_DATABASE_URL"
 SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pg_toast')"
@@ -282,7 +280,8 @@ def render_tables(conn, request):
             if column.name not in serial and column.autoincrement is True and column.identity is None:
                 column.autoincrement = False
         kept_constraints = []
-        for c in list(table.constraints):
+        # table.constraints is a set: by name, so the facts (and the order of foreign keys) do not vary by run.
+        for c in sorted(table.constraints, key=lambda c: (c.name or "", type(c).__name__)):
             if isinstance(c, sa.ForeignKeyConstraint):
                 table.constraints.discard(c)
                 fact_c = constraints.get(c.name)
@@ -455,24 +454,17 @@ def populated_matviews(conn):
     return [{"schema": r["schema"], "name": r["name"]} for r in rows]
 
 
-def main():
+def read(request, url):
+    """The document for one database (see the module docstring); raises on failure."""
+    import sqlalchemy as sa
+
+    url = "postgresql://" + url.split("://", 1)[1]
+    engine = sa.create_engine(url)
     try:
-        import sqlalchemy as sa
-    except ImportError as exc:
-        answer({"ok": False, "error": {"kind": "import", "message": str(exc), "type": type(exc).__name__}})
-        return 3
-    try:
-        request = json.loads(sys.stdin.read() or "{}")
-        url = os.environ.get(URL_ENV)
-        if not url:
-            raise RuntimeError("%s is not set" % URL_ENV)
-        url = "postgresql://" + url.split("://", 1)[1]
-        engine = sa.create_engine(url)
         with engine.connect() as conn:
             renderer, metadata, tables, indexes, fks, fallbacks = render_tables(conn, request)
             seeds = seed_rows(conn, metadata, user_tables(conn))
-            document = {
-                "ok": True,
+            return {
                 "tables": tables,
                 "indexes": indexes,
                 "foreignKeys": fks,
@@ -482,7 +474,23 @@ def main():
                 "populatedMatviews": populated_matviews(conn),
                 "imports": sorted(renderer.imports),
             }
+    finally:
         engine.dispose()
+
+
+def main():
+    try:
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        answer({"ok": False, "error": {"kind": "import", "message": str(exc), "type": type(exc).__name__}})
+        return 3
+    try:
+        request = json.loads(sys.stdin.read() or "{}")
+        url = os.environ.get(URL_ENV)
+        if not url:
+            raise RuntimeError("%s is not set" % URL_ENV)
+        document = read(request, url)
+        document["ok"] = True
         answer(document)
         return 0
     except BaseException as exc:  # noqa: B902 - every failure must become JSON
@@ -492,4 +500,8 @@ def main():
 
 
 if __name__ == "__main__":
+    # The JSON answer goes to the original stdout; everything else (warnings, prints) to stderr.
+    _answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     sys.exit(main())

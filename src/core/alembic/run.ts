@@ -92,8 +92,8 @@ export async function runAlembic<C extends AlembicCommand>(
     cmd.command === 'render-template' ? JSON.stringify({ template: cmd.template, variables: cmd.variables }) : '';
   const onStderrLine = options.log ? (line: string) => options.log!(mask(line)) : undefined;
   const outcome =
-    options.session && cmd.command !== 'render-template'
-      ? await options.session.request({ argv: args, env: sessionEnv(env), cwd: path.dirname(configPath), onStderrLine })
+    options.session
+      ? await options.session.request({ argv: args, env: sessionEnv(env), cwd: path.dirname(configPath), input: stdin, onStderrLine })
       : await spawnDriver({ python: options.python, args, cwd: path.dirname(configPath), env, stdin, signal: options.signal, onStderrLine });
   const doc = outcome.document;
   if (doc?.ok === true) {

@@ -18,6 +18,8 @@ export interface DriverRequest {
   /** Variables set for this request only (null removes one). */
   env?: Record<string, string | null>;
   cwd?: string;
+  /** What the command reads from stdin (render-template's variables, snapshot's request). */
+  input?: string;
   onStderrLine?: (line: string) => void;
 }
 
@@ -66,7 +68,7 @@ export class AlembicSession {
       }
       const id = this.nextId++;
       this.queue.push({ resolve, reject, stderr: '', onStderrLine: request.onStderrLine });
-      this.child.stdin.write(`${JSON.stringify({ id, argv: request.argv, env: request.env ?? {}, cwd: request.cwd })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ id, argv: request.argv, env: request.env ?? {}, cwd: request.cwd, input: request.input })}\n`);
     });
   }
 

@@ -37,14 +37,16 @@ export async function copyVersionLocations(
     return rel.startsWith('..') || path.isAbsolute(rel) ? copyPath : path.join(base, rel);
   };
   const dispose = (): Promise<void> => fs.rm(root, { recursive: true, force: true });
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  // Files the candidate deletes are not copied at all: a squash from base removes the whole history.
+  const deleted = new Set(entries.filter(([, text]) => text === null).map(([original]) => path.resolve(original)));
   try {
     for (const original of originals) {
       await fs.cp(original, toCopy(original), {
         recursive: true,
-        filter: (src) => path.basename(src) !== '__pycache__',
+        filter: (src) => path.basename(src) !== '__pycache__' && !deleted.has(src),
       });
     }
-    const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
     for (const [original, text] of entries) {
       const target = toCopy(original);
       if (text === null) await fs.rm(target, { force: true });

@@ -50,8 +50,8 @@ export async function serverVersion(client: Client): Promise<{ major: number; ve
   return { major: Math.floor(num / 10000), version: result.rows[0].text.split(' ')[0] };
 }
 
-export async function createDatabase(client: Client, name: string): Promise<void> {
-  await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+export async function createDatabase(client: Client, name: string, template?: string): Promise<void> {
+  await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
 }
 
 /** Drops one database even while sessions are connected (Alembic may have left one open). */

@@ -194,6 +194,10 @@ export class DockerServer implements ThrowawayServer {
     return this.databases.create();
   }
 
+  cloneDatabase(db: ThrowawayDatabase): Promise<ThrowawayDatabase> {
+    return this.databases.create(db);
+  }
+
   dropDatabase(db: ThrowawayDatabase): Promise<void> {
     return this.databases.drop(db);
   }

@@ -17,12 +17,16 @@ export class OwnedDatabases {
     private readonly log: (line: string) => void,
   ) {}
 
-  async create(): Promise<ThrowawayDatabase> {
+  /** A new database; with `template`, a copy of that one of ours (nothing may be connected to it meanwhile). */
+  async create(template?: ThrowawayDatabase): Promise<ThrowawayDatabase> {
+    if (template && !this.names.has(template.name)) {
+      throw new ThrowawayServerError(this.kind, 'not-ours', `Database ${template.name} was not created by this server; not copying it.`);
+    }
     const name = randomDatabaseName();
     const { host, port, user } = this.admin();
-    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name));
+    await sql.withClient(this.admin(), (c) => sql.createDatabase(c, name, template?.name));
     this.names.add(name);
-    this.log(`created database ${name}`);
+    this.log(template ? `created database ${name} as a copy of ${template.name}` : `created database ${name}`);
     return { name, host, port, user, url: `postgresql://${user}@${host}:${port}/${name}` };
   }
 

@@ -29,6 +29,11 @@ export interface ThrowawayServer {
   /** Server major version, e.g. 15. */
   readonly majorVersion: number;
   createDatabase(): Promise<ThrowawayDatabase>;
+  /**
+   * A new database that is a copy of `db` (`CREATE DATABASE … TEMPLATE`), for back ends that can make
+   * one; it fails while anything is connected to `db`.
+   */
+  cloneDatabase?(db: ThrowawayDatabase): Promise<ThrowawayDatabase>;
   dropDatabase(db: ThrowawayDatabase): Promise<void>;
   /** `pg_dump -s -O -x` of one database, with a pg_dump whose major matches (or exceeds) the server. */
   dumpSchema(db: ThrowawayDatabase, options?: SchemaDumpOptions): Promise<string>;

@@ -1,3 +1,4 @@
+import type { AlembicSession } from '../alembic';
 import type { ProjectConfig } from '../project';
 import { ScriptDirectory } from '../scripts';
 import { buildEdits } from './edits';
@@ -26,8 +27,20 @@ export interface PreparedSquash {
   scripts: ScriptDirectory;
 }
 
+/** A squash planned and not rendered yet: what the snapshot strategy needs before the chain runs. */
+export interface PlannedSquash {
+  plan: SquashPlan;
+  scripts: ScriptDirectory;
+  files: Map<string, SourceFile>;
+}
+
 /** The whole squash up to the edits, with no write: load → plan → render → edits (one flow for CLI, editor, verify). */
 export async function prepareSquash(input: PrepareSquashInput): Promise<PreparedSquash> {
+  return renderPlanned(input, await planRange(input));
+}
+
+/** The first half of prepareSquash: the history loaded and the range planned. */
+export async function planRange(input: Pick<PrepareSquashInput, 'project' | 'scripts' | 'from' | 'to' | 'options'>): Promise<PlannedSquash> {
   const scripts = input.scripts ?? (await ScriptDirectory.load(input.project, { full: true }));
   const files = new Map<string, SourceFile>();
   for (const f of scripts.revisionFiles) {
@@ -35,7 +48,15 @@ export async function prepareSquash(input: PrepareSquashInput): Promise<Prepared
     files.set(f.path, { text: full.text, file: full.migration });
   }
   const plan = planSquash({ map: scripts.map, files, project: input.project, from: input.from, to: input.to, options: input.options });
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+  return { plan, scripts, files };
+}
+
+/** The second half: the planned range rendered as one revision, and its edits. */
+export async function renderPlanned(
+  input: Pick<PrepareSquashInput, 'project' | 'options' | 'python' | 'hooks' | 'hooksSkippedBecause'> & { session?: AlembicSession },
+  { plan, scripts, files }: PlannedSquash,
+): Promise<PreparedSquash> {
+  const render = await renderSquash({ plan, files, project: input.project, python: input.python, session: input.session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
   const edits = buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir });
   return { plan, render, edits, scripts };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAlembic } from '../alembic';
+import { runAlembic, type AlembicSession } from '../alembic';
 import { parseMigration } from '../parse';
 import type { ProjectConfig } from '../project/types';
 import { docstringAsComment, lacksDowngrade, returnsEarly, wrapInFunction, type MissingDowngrade } from './body';
@@ -37,6 +37,8 @@ export interface RenderSquashInput {
   hooks?: boolean;
   /** Why the hooks were not run, for the result (e.g. "--dry-run"). */
   hooksSkippedBecause?: string;
+  /** A long-lived driver of `python` to render script.py.mako in (no interpreter start). */
+  session?: AlembicSession;
 }
 
 /** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
@@ -172,7 +174,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     try {
       const configPath = project.configPath;
       const rendered = await runAlembic(
-        { python: input.python, project: { configPath: configPath ?? templatePath, section: project.section } },
+        { python: input.python, session: input.session, project: { configPath: configPath ?? templatePath, section: project.section } },
         { command: 'render-template', template: templatePath, variables: variables as unknown as Record<string, unknown> },
       );
       text = rendered.text;

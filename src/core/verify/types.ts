@@ -48,12 +48,20 @@ export interface VerifyOptions {
   candidate: VerifyCandidate;
   /**
    * A database on `server` that a run of the chain (the project's own history) was already upgraded
-   * into, started early by the caller: it becomes side A instead of running the chain inside verify
-   * (verify still upgrades it to `to`, a no-op at the tip, and downgrades it). Never the database the
-   * candidate was made from: two independent runs are what catch a chain whose rows differ from run to
-   * run. The caller created it and drops it. Only with `server` and without `chainVersionLocations`.
+   * into up to `to`, started early by the caller: it becomes side A instead of running the chain inside
+   * verify (which downgrades it, unless `chainDowngraded` did). Never the database the candidate was
+   * made from: two independent runs are what catch a chain whose rows differ from run to run. The
+   * caller created it and drops it. Only with `server` and without `chainVersionLocations`.
    */
   chainDatabase?: ThrowawayDatabase;
+  /**
+   * Side A's downgrade, done early by the caller: a copy of `chainDatabase` made as soon as its upgrade
+   * ended (`cloneDatabase`, before verify reads it), downgraded by the chain to `downgradeTo` while the
+   * caller did other work. Verify compares it instead of downgrading `chainDatabase`; undefined (no copy
+   * could be made) leaves the downgrade to verify. A failure counts as the chain's downgrade failing.
+   * The caller created it and drops it.
+   */
+  chainDowngraded?: Promise<ThrowawayDatabase | undefined>;
   /**
    * The two Alembic drivers, started by the caller so their interpreters import Alembic while it works;
    * verify uses them for its sides and ends them.

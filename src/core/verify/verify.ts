@@ -5,7 +5,7 @@ import { applyChanges, type FileEdit } from '../squash';
 import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
 import { downgradeRaisedNote, judgeDowngrade } from './downgrade';
 import { answers, settled } from './settle';
-import { captureDatabase, historyExtensions } from './capture';
+import { captureDatabase, historyExtensions, type CapturedDatabase } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
 /**
@@ -26,6 +26,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
   const emit = (e: VerifyEvent) => options.onEvent?.(e);
   const signal = options.signal;
   const cleanups: (() => Promise<unknown>)[] = [];
+  /** Captures started ahead of their phase: settled before anything is cleaned up. */
+  const early: Promise<unknown>[] = [];
   /** A database of ours, asked after a failure whether the server still answers. */
   let probe: ThrowawayDatabase | undefined;
   /** Ends both Alembic drivers: first in cleanup, before their databases are dropped. */
@@ -72,7 +74,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
       // Both drivers start (and import Alembic) while the server starts.
-      const checked = checkAlembic(python, signal, sessions.chain);
+      // On the squash's driver: a caller may have given the chain's one work to do first (an early downgrade).
+      const checked = checkAlembic(python, signal, sessions.squash);
       if (options.server) {
         await checked;
         return { ...options.server, copy, extensions };
@@ -115,28 +118,42 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         },
         { command, target },
       ).catch((error: Error) => {
-        if (error instanceof AlembicAbortedError || signal?.aborted) throw new VerifyCancelledError();
-        if (error instanceof AlembicUnavailableError) throw error;
-        // The squash ran from a temporary copy that is gone once we return: name the user's path.
-        if (side === 'squash' && error instanceof MigrationFailedError) {
-          const e = error;
-          error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage, e.missingModule, e.python);
-        }
-        throw new VerifyMigrationError(side, `${command} ${target}`, error);
+        throw migrationError(side, `${command} ${target}`, error);
       });
+    const migrationError = (side: 'chain' | 'squash', what: string, error: Error): Error => {
+      if (error instanceof AlembicAbortedError || signal?.aborted) return new VerifyCancelledError();
+      if (error instanceof AlembicUnavailableError) return error;
+      // The squash ran from a temporary copy that is gone once we return: name the user's path.
+      if (side === 'squash' && error instanceof MigrationFailedError) {
+        const e = error;
+        error = new MigrationFailedError(e.revision, copy.toOriginal(e.file), e.line, e.traceback, e.errorType, e.errorMessage, e.missingModule, e.python);
+      }
+      return new VerifyMigrationError(side, what, error);
+    };
 
     const to = options.to ?? 'heads';
     doing = 'creating the throwaway databases';
     const [chainDb, squashDb] = await Promise.all([chainSide(options, newDatabase), newDatabase()]);
     probe = chainDb;
+    const capture = (db: ThrowawayDatabase) => captureDatabase(server, db, { data: true, seedTables: options.seedTables });
+    const ahead = <T>(work: Promise<T>): Promise<T> => {
+      early.push(work);
+      work.catch(() => undefined); // awaited in its phase
+      return work;
+    };
+    // What does not wait for the squashed history is captured while it upgrades: the caller's chain
+    // database (at `to` already), its early downgrade, and the empty database a downgrade to base must give.
+    const chainAtTip = options.chainDatabase ? ahead(capture(chainDb)) : undefined;
+    const chainDowngraded = options.downgradeTo !== undefined && options.chainDowngraded ? ahead(options.chainDowngraded.then(async (db) => db && { db, captured: await capture(db) })) : undefined;
+    const emptyAtBase = options.downgradeTo === 'base' ? ahead(newDatabase().then(capture)) : undefined;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
+    // A chain database given by the caller is at `to` already.
     await settled([
-      phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
+      options.chainDatabase ? Promise.resolve() : phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
       phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
     ]);
 
-    const capture = (db: ThrowawayDatabase) => captureDatabase(server, db, { data: true, seedTables: options.seedTables });
-    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([capture(chainDb), capture(squashDb)]));
+    const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([chainAtTip ?? capture(chainDb), capture(squashDb)]));
 
     const compared = await phase('compare', 'comparing schemas and seed data', async () => {
       const schema = compareSchemas(chain.schema, squash.schema);
@@ -173,27 +190,47 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (options.downgradeTo !== undefined) {
       const target = options.downgradeTo;
       downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
-        const idealDb = await newDatabase();
         // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
         // that history when the server is still there, not a failure of the verify.
-        const raised = (p: Promise<unknown>) =>
-          p.then(
-            () => undefined,
-            async (error: Error) => (error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await diedOnItsOwn(server)) ? error.cause : Promise.reject(error)),
-          );
-        const [chainRaised, squashRaised] = await settled([
-          raised(run('chain', chainDb, 'downgrade', target)),
-          raised(run('squash', squashDb, 'downgrade', target)),
-          // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
-          target === 'base' ? Promise.resolve(undefined) : run('chain', idealDb, 'upgrade', target, sessions.squash),
-        ] as const);
+        const raisedBy = async (error: Error): Promise<MigrationFailedError> =>
+          error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await diedOnItsOwn(server)) ? error.cause : Promise.reject(error);
+        type Side = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
+        // The chain's side: the caller's early downgrade of a copy of it, or downgraded here.
+        const chainSide = async (): Promise<Side> => {
+          try {
+            const done = await chainDowngraded?.catch((error: Error) => {
+              throw migrationError('chain', `downgrade ${target}`, error);
+            });
+            if (done) return { captured: done.captured };
+            await run('chain', chainDb, 'downgrade', target);
+          } catch (error) {
+            return { raised: await raisedBy(error as Error) };
+          }
+          return { captured: await capture(chainDb) };
+        };
+        // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
+        const ideal = async (): Promise<CapturedDatabase> => {
+          if (emptyAtBase) return emptyAtBase;
+          const idealDb = await newDatabase();
+          await run('chain', idealDb, 'upgrade', target, sessions.squash);
+          return capture(idealDb);
+        };
+        const squashSide = async (): Promise<Side> => {
+          try {
+            await run('squash', squashDb, 'downgrade', target);
+          } catch (error) {
+            return { raised: await raisedBy(error as Error) };
+          }
+          return { captured: await capture(squashDb) };
+        };
+        const [chain, squash, c] = await settled([chainSide(), squashSide(), ideal()] as const);
         // The squash's downgrade fails where the chain's works: the squash is wrong.
-        if (squashRaised && !chainRaised) throw new VerifyMigrationError('squash', `downgrade ${target}`, squashRaised);
-        if (chainRaised) information.push(downgradeRaisedNote(chainRaised, target, squashRaised));
-        if (chainRaised && squashRaised) return undefined;
-        const [b, c] = await settled([capture(squashDb), capture(idealDb)]);
+        if (squash.raised && !chain.raised) throw new VerifyMigrationError('squash', `downgrade ${target}`, squash.raised);
+        if (chain.raised) information.push(downgradeRaisedNote(chain.raised, target, squash.raised));
+        if (chain.raised && squash.raised) return undefined;
+        const b = squash.captured!;
         // Without the chain's own downgrade, the squash's must give what a fresh upgrade to the target gives.
-        const a = chainRaised ? c : await capture(chainDb);
+        const a = chain.captured ?? c;
         const judged = judgeDowngrade(a, b, c, target);
         information.push(...judged.information);
         return {
@@ -243,6 +280,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     emit({ phase: 'cleanup', status: 'begin', message: 'removing throwaway databases and server' });
     const t = Date.now();
     await endSessions?.().catch((e: Error) => options.log?.(`cleanup: ${e.message}`));
+    await Promise.allSettled(early);
     // A cleanup step that fails leaves something behind: say so instead of a plain ✓.
     const left: string[] = [];
     for (const cleanup of cleanups.reverse()) {

@@ -76,6 +76,27 @@ describe('local PostgreSQL back end', function () {
     }
   });
 
+  it('copies a database of its own, tables and rows, and refuses to copy one it did not create', async () => {
+    const server = await LocalServer.start({ provider: 'local' });
+    try {
+      const a = await server.createDatabase();
+      await query(a.url, "CREATE TABLE kinds (id int PRIMARY KEY, name text); INSERT INTO kinds VALUES (1, 'book'), (2, 'map')");
+      const copy = await server.cloneDatabase(a);
+      assert.notEqual(copy.name, a.name);
+      // The copy is its own database: a change to it leaves the original as it was.
+      await query(copy.url, 'DELETE FROM kinds WHERE id = 2');
+      assert.deepEqual((await query(copy.url, 'SELECT name FROM kinds ORDER BY id')).rows, [{ name: 'book' }]);
+      assert.deepEqual((await query(a.url, 'SELECT name FROM kinds ORDER BY id')).rows, [{ name: 'book' }, { name: 'map' }]);
+      await server.dropDatabase(copy);
+      await assert.rejects(
+        server.cloneDatabase({ name: 'postgres', host: '127.0.0.1', port: server.port, user: 'postgres', url: '' }),
+        (e: Error & { code?: string }) => e.code === 'not-ours',
+      );
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('starts later clusters from a cached initdb template, and they work the same', async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cachetest-'));
     const previous = process.env.XDG_CACHE_HOME;

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { driverPath } from '../../alembic/driverPath';
 import { spawnDriver } from '../../alembic/spawn';
-import { AlembicAbortedError, AlembicCommandError, AlembicUnavailableError } from '../../alembic';
+import { AlembicAbortedError, AlembicCommandError, AlembicUnavailableError, type AlembicSession } from '../../alembic';
+import type { DriverOutcome } from '../../alembic/spawn';
 import { maskSecrets, passwordOf } from '../../common/mask';
 
 /** A table rendered by Alembic's autogenerate renderer, and what of pg_dump's output it covers. */
@@ -68,21 +69,28 @@ export interface ReadFactsOptions {
   dumpTables?: string[];
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** A long-lived driver of `python` to read in (SQLAlchemy already imported); else a new interpreter. */
+  session?: AlembicSession;
 }
 
 /** Runs python/snapshot.py with the project's interpreter against the database (URL in the environment, never argv). */
 export async function readSnapshotFacts(options: ReadFactsOptions): Promise<SnapshotFacts> {
   const password = passwordOf(options.databaseUrl);
   const mask = (text: string) => maskSecrets(text, password ? [password] : []);
-  const outcome = await spawnDriver({
-    python: options.python,
-    script: path.join(path.dirname(driverPath()), 'snapshot.py'),
-    args: [],
-    env: { ...process.env, ALEMBIC_SQUASH_DATABASE_URL: options.databaseUrl, PYTHONDONTWRITEBYTECODE: '1' },
-    stdin: JSON.stringify({ dumpTables: options.dumpTables ?? [] }),
-    signal: options.signal,
-    onStderrLine: options.log ? (line) => options.log!(mask(line)) : undefined,
-  }).catch((e: Error) => {
+  const input = JSON.stringify({ dumpTables: options.dumpTables ?? [] });
+  const onStderrLine = options.log ? (line: string) => options.log!(mask(line)) : undefined;
+  const outcome: DriverOutcome = await (options.session
+    ? options.session.request({ argv: ['snapshot'], env: { ALEMBIC_SQUASH_DATABASE_URL: options.databaseUrl }, input, onStderrLine })
+    : spawnDriver({
+        python: options.python,
+        script: path.join(path.dirname(driverPath()), 'snapshot.py'),
+        args: [],
+        env: { ...process.env, ALEMBIC_SQUASH_DATABASE_URL: options.databaseUrl, PYTHONDONTWRITEBYTECODE: '1' },
+        stdin: input,
+        signal: options.signal,
+        onStderrLine,
+      })
+  ).catch((e: Error) => {
     throw e instanceof AlembicAbortedError ? e : new AlembicCommandError('snapshot', mask(e.message));
   });
   if (outcome.spawnError) throw new AlembicUnavailableError(options.python, outcome.spawnError.message);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runAlembic } from '../../alembic';
+import { runAlembic, type AlembicSession } from '../../alembic';
 import { DEFAULT_TEMPLATE, indentAfterFirst, validate, withHooks, type RenderSquashInput } from '../render';
 import { formatFileName, messageForTemplate, pyRepr, pythonDateString, renderBuiltinTemplate, revAsScalar, templateIndent, type TemplateVariables } from '../template';
 import { summarize } from '../docstring';
@@ -20,6 +20,8 @@ export interface RenderSnapshotFileInput {
   hooksSkippedBecause?: string;
   /** The chain's imports of project code (from the op-merge squash): the snapshot does not carry them. */
   projectImports?: RenderResult['projectImports'];
+  /** A long-lived driver of `python` to render script.py.mako in (no interpreter start). */
+  session?: AlembicSession;
 }
 
 /** Text placed in a triple-quoted docstring: backslashes and `"""` must not end or alter it. */
@@ -89,7 +91,7 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
   if (templatePath && input.python && project) {
     try {
       const rendered = await runAlembic(
-        { python: input.python, project: { configPath: project.configPath ?? templatePath, section: project.section } },
+        { python: input.python, session: input.session, project: { configPath: project.configPath ?? templatePath, section: project.section } },
         { command: 'render-template', template: templatePath, variables: variables as unknown as Record<string, unknown> },
       );
       text = rendered.text;

@@ -8,10 +8,7 @@ import { verifySquash } from '../../verify/verify';
 import { VerifyCancelledError } from '../../verify/errors';
 import type { VerifyResult } from '../../verify/types';
 import { buildEdits } from '../edits';
-import type { PreparedSquash } from '../prepare';
-import { planSquash, type SourceFile } from '../plan';
-import { renderSquash } from '../render';
-import { ScriptDirectory } from '../../scripts';
+import { planRange, renderPlanned, type PlannedSquash, type PreparedSquash } from '../prepare';
 import type { SquashOptions } from '../types';
 import { rewriteInLists } from './checks';
 import { withSidecars } from './sidecars';
@@ -30,8 +27,8 @@ export interface SnapshotSquashInput {
   urlEnvVars?: string[];
   /** `sql`: pg_dump's statements (and the tables) in a .sql file next to the revision. Default `python`. */
   format?: SnapshotFormat;
-  /** The op-merge squash of the same range, when the caller already prepared it. */
-  ops?: PreparedSquash;
+  /** The range, when the caller already planned it (planRange); its op-merge render runs alongside the chain. */
+  planned?: PlannedSquash;
   signal?: AbortSignal;
   log?: (line: string) => void;
   onProgress?: (message: string) => void;
@@ -92,47 +89,57 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   // Awaited in the finally even when planning failed first, so a server that started is still removed.
   starting.catch(() => undefined);
   try {
-    // Planning is quick; the op-merge render (Python) then runs alongside the chain, which needs only the plan.
-    const planned = input.ops ?? (await timed('plan', 'planning the squash', () => planOnly(input)));
-    const plan = planned.plan;
+    // Planning is quick; the op-merge render then runs alongside the chain, which needs only the plan.
+    const planned = input.planned ?? (await timed('plan', 'planning the squash', () => planRange(input)));
+    const { plan, files } = planned;
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
 
-    const files = new Map<string, SourceFile>();
-    for (const f of planned.scripts.revisionFiles) {
-      const full = planned.scripts.fullFile(f.path)!;
-      files.set(f.path, { text: full.text, file: full.migration });
-    }
-
-    /** A new database with the chain run up to the tip in it (in a driver already started, when given). */
-    const chainDatabase = async (session?: AlembicSession) => {
+    const alembic = (db: ThrowawayDatabase, session: AlembicSession | undefined, command: 'upgrade' | 'downgrade', target: string) =>
+      runAlembic(
+        { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
+        { command, target },
+      );
+    /** A new database with the chain run up to `target` in it (in a driver already started, when given). */
+    const chainDatabase = async (session?: AlembicSession, target = plan.tip) => {
       const db = await server!.createDatabase();
       databases.push(db);
-      await runAlembic(
-        { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
-        { command: 'upgrade', target: plan.tip },
-      );
+      await alembic(db, session, 'upgrade', target);
       return db;
     };
-    const [rendered, chained] = await Promise.allSettled([
-      input.ops ? Promise.resolve(input.ops) : timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderOps(input, planned, files)),
-      timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
-        const started = await starting;
-        return { started, db: await chainDatabase(sessions.squash) };
-      }),
-    ]);
-    if (chained.status === 'rejected') throw chained.reason;
-    if (rendered.status === 'rejected') throw rendered.reason;
-    const ops = rendered.value;
-    const { started, db } = chained.value;
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
-    // two independent runs also catch a chain whose rows differ from run to run. It runs while the
-    // snapshot is read and rendered, instead of inside the proof.
-    const sideAReady = chainDatabase(sessions.chain);
-    pending.push(sideAReady);
-    sideAReady.catch(() => undefined); // awaited by the proof, or settled in the finally
+    // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
+    // the proof compares at) alongside the first run, in the other driver, instead of inside the proof;
+    // then a copy of it is downgraded to base for the proof's downgrade check while the snapshot is read.
+    const sideAReady = (async () => {
+      await starting;
+      const db = await chainDatabase(sessions.chain, 'heads');
+      // Copied before the proof reads side A (a copy needs the original idle); where copies cannot be
+      // made (PGlite) or fail, the proof downgrades side A itself.
+      const copy = await server!.cloneDatabase?.(db).catch((e: Error) => void input.log?.(`no copy of the chain's database for an early downgrade: ${e.message}`));
+      if (copy) databases.push(copy);
+      return { db, copy };
+    })();
+    const sideADowngraded = sideAReady.then(async ({ copy }) => {
+      if (copy) await alembic(copy, sessions.chain, 'downgrade', 'base');
+      return copy;
+    });
+    pending.push(sideAReady, sideADowngraded);
+    // Awaited by the proof, or settled in the finally.
+    sideAReady.catch(() => undefined);
+    sideADowngraded.catch(() => undefined);
+    // The op-merge squash (what the chain did that a snapshot drops) is needed by the render only; its
+    // template goes through the chain's driver between side A's commands.
+    const rendering = timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain }, planned));
+    pending.push(rendering);
+    rendering.catch(() => undefined); // awaited before the render, or settled in the finally
+    const { started, db } = await timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
+      const started = await starting;
+      return { started, db: await chainDatabase(sessions.squash) };
+    });
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
-      const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log });
+      // In the driver that ran the chain: SQLAlchemy is imported already, and it is idle until the proof.
+      const read = () => readSnapshotFacts({ python, databaseUrl: db.url, signal, log: input.log, session: sessions.squash });
       const dump = async () => splitDump(await server!.dumpSchema(db));
       // The embedded back end dumps a copy of its data dir: nothing may write or connect meanwhile.
       if (server!.kind === 'pglite') {
@@ -142,6 +149,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
       const [facts, statements] = await Promise.all([read(), dump()]);
       return { facts, statements };
     });
+    const ops = await rendering;
     const reEmitted: string[] = [];
     let statementsUsed = statements;
     for (let attempt = 1; ; attempt++) {
@@ -152,20 +160,23 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           : withoutTables(facts, reEmitted);
       const { bodies, render, edits } = await timed('render', 'rendering the snapshot revision', async () => {
         const bodies = await assembleBodies(statementsUsed, used, input.format);
-        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, projectImports: ops.render.projectImports, project, python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+        // The first proof's verify ends the drivers: a second render starts an interpreter of its own.
+        const session = attempt === 1 ? sessions.squash : undefined;
+        const render = await renderSnapshotFile({ plan, bodies, imports: input.format === 'sql' ? [] : used.imports, classification: ops.render.classification, projectImports: ops.render.projectImports, project, python, session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
         const archiveDir = input.options?.archiveDir;
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
       });
-      const sideA = attempt === 1 ? await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady) : await timed('chain', `running the chain to ${plan.tip} again for the second proof`, () => chainDatabase());
+      const sideA = attempt === 1 ? (await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady)).db : await timed('chain', 'running the chain again for the second proof', () => chainDatabase(undefined, 'heads'));
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
         verifySquash({
           project,
           python,
           provider: input.provider,
           server: { server: server!, choice: started.choice },
-          // Side A: the chain's own run above (the proof downgrades it); a second proof runs the chain again.
+          // Side A: the chain's own run above, and its copy downgraded early; a second proof runs the chain again.
           chainDatabase: sideA,
+          chainDowngraded: attempt === 1 ? sideADowngraded : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
           sessions: attempt === 1 ? sessions : undefined,
           candidate: { kind: 'edits', edits },
@@ -193,27 +204,10 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   } finally {
     await Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]).catch(() => undefined);
     await Promise.allSettled([starting, ...pending]);
-    for (const db of databases) await server?.dropDatabase(db).catch(() => undefined);
+    // A server of our own takes its databases with it; on a user's server (`url`) each is dropped.
+    if (server?.kind === 'url') for (const db of databases) await server.dropDatabase(db).catch(() => undefined);
     await server?.dispose().catch(() => undefined);
   }
-}
-
-/** The first half of prepareSquash: the history loaded and the range planned, not rendered yet. */
-async function planOnly(input: SnapshotSquashInput): Promise<Pick<PreparedSquash, 'plan' | 'scripts'>> {
-  const scripts = await ScriptDirectory.load(input.project, { full: true });
-  const files = new Map<string, SourceFile>();
-  for (const f of scripts.revisionFiles) {
-    const full = scripts.fullFile(f.path)!;
-    files.set(f.path, { text: full.text, file: full.migration });
-  }
-  return { scripts, plan: planSquash({ map: scripts.map, files, project: input.project, from: input.from, to: input.to, options: input.options }) };
-}
-
-/** The second half of prepareSquash: the op-merge squash of the planned range, rendered, and its edits. */
-async function renderOps(input: SnapshotSquashInput, planned: Pick<PreparedSquash, 'plan' | 'scripts'>, files: Map<string, SourceFile>): Promise<PreparedSquash> {
-  const { plan, scripts } = planned;
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
-  return { plan, render, edits: buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir }), scripts };
 }
 
 /** The facts with some tables handed back to pg_dump: their create, keys and indexes come from its statements. */

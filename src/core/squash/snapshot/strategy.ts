@@ -1,7 +1,7 @@
 import { AlembicUnavailableError, MigrationFailedError, AlembicCommandError } from '../../alembic';
 import { ProviderUnavailableError } from '../../postgres';
 import { VerifyMigrationError } from '../../verify/errors';
-import { prepareSquash, type PreparedSquash } from '../prepare';
+import { planRange, renderPlanned, type PreparedSquash } from '../prepare';
 import { SnapshotNotProvenError, SnapshotRangeError } from './errors';
 import { snapshotSquash, type SnapshotSquash, type SnapshotSquashInput } from './snapshot';
 
@@ -19,17 +19,19 @@ export interface StrategySquash {
  * `auto`: the snapshot for a range from base when the chain runs on a throwaway server and the result
  * is proven; the op-merge squash otherwise, saying why. `snapshot` refuses instead of falling back.
  */
-export async function squashWithStrategy(strategy: Strategy, input: Omit<SnapshotSquashInput, 'ops'>): Promise<StrategySquash> {
-  const ops = await prepareSquash({ project: input.project, from: input.from, to: input.to, options: input.options, python: input.python, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
-  if (strategy === 'ops') return { strategy: 'ops', reason: 'asked for (--strategy ops)', prepared: ops };
-  if (strategy === 'auto' && !ops.plan.fromBase) {
-    return { strategy: 'ops', reason: `the range does not start at base (it revises ${ops.plan.downRevisions.join(', ')}): the snapshot strategy renders whole histories only`, prepared: ops };
+export async function squashWithStrategy(strategy: Strategy, input: Omit<SnapshotSquashInput, 'planned'>): Promise<StrategySquash> {
+  const planned = await planRange(input);
+  // The op-merge squash; for the snapshot it is rendered alongside the chain instead, first.
+  const ops = () => renderPlanned(input, planned);
+  if (strategy === 'ops') return { strategy: 'ops', reason: 'asked for (--strategy ops)', prepared: await ops() };
+  if (strategy === 'auto' && !planned.plan.fromBase) {
+    return { strategy: 'ops', reason: `the range does not start at base (it revises ${planned.plan.downRevisions.join(', ')}): the snapshot strategy renders whole histories only`, prepared: await ops() };
   }
   if (strategy === 'auto' && !input.project.configPath) {
-    return { strategy: 'ops', reason: 'there is no alembic.ini or pyproject.toml to run the chain with', prepared: ops };
+    return { strategy: 'ops', reason: 'there is no alembic.ini or pyproject.toml to run the chain with', prepared: await ops() };
   }
   try {
-    const snapshot = await snapshotSquash({ ...input, ops });
+    const snapshot = await snapshotSquash({ ...input, planned });
     const why = strategy === 'snapshot' ? 'asked for (--strategy snapshot)' : 'the range starts at base and the chain runs on a throwaway PostgreSQL';
     return { strategy: 'snapshot', reason: `${why}; proven equal to the chain${snapshot.reEmitted.length ? ` after re-emitting ${snapshot.reEmitted.join(', ')} from pg_dump` : ''}`, prepared: snapshot, snapshot };
   } catch (error) {
@@ -37,7 +39,7 @@ export async function squashWithStrategy(strategy: Strategy, input: Omit<Snapsho
     const reason = fallbackReason(error);
     if (!reason) throw error;
     input.log?.(`snapshot strategy not used: ${reason}`);
-    return { strategy: 'ops', reason, prepared: ops };
+    return { strategy: 'ops', reason, prepared: await ops() };
   }
 }
 
