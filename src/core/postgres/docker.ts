@@ -211,6 +211,8 @@ export class DockerServer implements ThrowawayServer {
   }
 
   lost(): Promise<ServerLostError | undefined> {
+    // Once removing it, a missing container is our own doing.
+    if (this.disposing) return Promise.resolve(undefined);
     return containerLost(this.containerId, 'during the run');
   }
 

@@ -1,7 +1,7 @@
-import type { ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import { findPgDumps, type PgDumpProgram } from './binaries';
 import * as sql from './client';
-import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
+import { ProviderUnavailableError, ServerLostError, ThrowawayServerError, throwIfAborted } from './errors';
 import { maskSecrets, maskUrl } from '../common/mask';
 import { databaseComment, ownerFromComment, quoteIdent, quoteLiteral, randomDatabaseName } from './names';
 import { currentOwner, ownerState, type OwnerState } from './owner';
@@ -75,6 +75,8 @@ export class UrlServer implements ThrowawayServer {
     private readonly target: ParsedUrl,
     readonly majorVersion: number,
     version: string,
+    /** pg_postmaster_start_time() when this run connected: a restart changes it. */
+    private readonly upSince: string,
     private readonly pgDump: PgDumpProgram,
     private readonly log: (line: string) => void,
   ) {
@@ -90,14 +92,14 @@ export class UrlServer implements ThrowawayServer {
     const shown = maskUrl(formatUrl(target, target.database));
     throwIfAborted(options.signal);
     log(`connecting to ${shown}`);
-    let info: { major: number; version: string; canCreate: boolean };
+    let info: { major: number; version: string; canCreate: boolean; upSince: string };
     try {
       info = await sql.withClient(clientConfig(target, target.database), async (c) => {
         const version = await sql.serverVersion(c);
         const role = await c.query<{ can: boolean }>(
           'SELECT (rolcreatedb OR rolsuper) AS can FROM pg_roles WHERE rolname = current_user',
         );
-        return { ...version, canCreate: role.rows[0]?.can === true };
+        return { ...version, canCreate: role.rows[0]?.can === true, upSince: await postmasterStart(c) };
       });
     } catch (error) {
       throw new ProviderUnavailableError(
@@ -130,7 +132,23 @@ export class UrlServer implements ThrowawayServer {
     // Databases that killed runs left on this server go first (best effort: never blocks the run).
     const swept = await sweepUrlDatabases(options.databaseUrl).catch(() => undefined);
     for (const name of swept?.dropped ?? []) log(`dropped leftover database ${name} on ${target.host}:${target.port} (its process is gone)`);
-    return new UrlServer(target, info.major, info.version, pgDump, log);
+    return new UrlServer(target, info.major, info.version, info.upSince, pgDump, log);
+  }
+
+  /**
+   * Whether the user's server restarted (its postmaster start time changed) or stopped answering since
+   * this run connected: the connections and work of the run are gone then, whatever the errors say.
+   */
+  async lost(): Promise<ServerLostError | undefined> {
+    const where = `${this.target.host}:${this.target.port}`;
+    let now: string;
+    try {
+      now = await sql.withClient({ ...this.maintenance(), connectionTimeoutMillis: 5_000 }, postmasterStart);
+    } catch (error) {
+      return new ServerLostError('url', 'server-stopped', `the PostgreSQL server at ${where} stopped answering (${maskSecrets((error as Error).message, [this.target.password])})`, where);
+    }
+    if (now === this.upSince) return undefined;
+    return new ServerLostError('url', 'server-restarted', `the PostgreSQL server at ${where} restarted (up since ${now}; it was up since ${this.upSince} when this run connected)`, where);
   }
 
   private maintenance(): ClientConfig {
@@ -206,6 +224,12 @@ export class UrlServer implements ThrowawayServer {
       throw new ThrowawayServerError('url', code, `Could not ${what} on ${this.target.host}:${this.target.port}: ${maskSecrets((error as Error).message, [this.target.password])}`);
     }
   }
+}
+
+/** When the postmaster started, as the server prints it (compared as text: exact to the microsecond). */
+async function postmasterStart(c: Client): Promise<string> {
+  const rows = await c.query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t');
+  return rows.rows[0]!.t;
 }
 
 export interface UrlSweep {
