@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { fuzzCheck, fuzzCheckCli, type FuzzResult } from './fuzz';
 import { fuzzLanguageServer, type LspFuzzResult } from './lspFuzz';
 import { runSquashFault, type SquashFaultResult } from './squashFaults';
+import { startCluster, type Cluster } from '../support/pg-cluster';
 import { rng } from './tree';
 import { runVerifyFault, VERIFY_FAULTS, type VerifyFaultResult } from './verifyFaults';
 
@@ -57,6 +58,7 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
   const ms: Record<string, number> = {};
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-campaign-'));
   const result: CampaignResult = { counts, squash: [], verify: [], ms };
+  let users: Cluster | undefined;
   try {
     let t = Date.now();
     for (const fault of squashFaultPlan(counts.squash, r)) {
@@ -68,7 +70,9 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     t = Date.now();
     for (let i = 0; i < counts.verify; i++) {
       const kind = VERIFY_FAULTS[i % VERIFY_FAULTS.length]!;
-      const res = await runVerifyFault({ kind, delayMs: Math.floor(300 + r() * (counts.delayMaxMs ?? 6000)), fixture: r() < 0.7 ? 'linear' : 'branch-merge' }, tmp);
+      // The "user's server" of url-restart: one cluster for the whole campaign, restarted by each such fault.
+      if (kind === 'url-restart') users ??= await startCluster();
+      const res = await runVerifyFault({ kind, delayMs: Math.floor(300 + r() * (counts.delayMaxMs ?? 6000)), fixture: r() < 0.7 ? 'linear' : 'branch-merge' }, tmp, undefined, kind === 'url-restart' ? users : undefined);
       result.verify.push(res);
       log(`verify ${kind}@${res.fault.delayMs}ms: exit ${res.exit} (expected ${res.expected})${res.hit ? '' : ' [finished first]'}${res.leaks.length ? ' LEAKS ' + res.leaks.join(', ') : ''}`);
     }
@@ -83,6 +87,7 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     if (counts.lsp) result.lsp = await fuzzLanguageServer(counts.lsp, r);
     ms.lsp = Date.now() - t;
   } finally {
+    await users?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return result;

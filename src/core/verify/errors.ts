@@ -33,7 +33,7 @@ export class BackendLostError extends Error {
     super(
       server
         ? `the PostgreSQL server at ${server.where} ${server.restarted ? 'restarted' : 'stopped'} while ${during}; this is not caused by your migrations. ` +
-            `This run's temporary databases there are gone or left behind: \`alembic-squash cleanup --database-url URL\` drops those left (last error: ${innermost(cause)})`
+            `Any of this run's temporary databases still there are dropped by \`alembic-squash cleanup --database-url URL\` (last error: ${innermost(cause)})`
         : `the throwaway PostgreSQL server stopped while ${during}; this is not caused by your migrations (last error: ${innermost(cause)})`,
     );
   }
