@@ -60,12 +60,15 @@ function childPids(pid: number): number[] {
   return found;
 }
 
-/** The postmaster started by `pid` (a postgres process whose parent is the CLI). */
+/**
+ * The postmaster started by `pid`: a postgres process whose parent is the CLI, running a data folder
+ * (`-D`), not a `postgres --version` probe.
+ */
 function postmasterOf(pid: number): number | undefined {
-  const out = spawnSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
+  const out = spawnSync('ps', ['-eo', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' }).stdout;
   for (const line of out.split('\n')) {
-    const [p, pp, comm] = line.trim().split(/\s+/);
-    if (Number(pp) === pid && comm === 'postgres') return Number(p);
+    const [p, pp, comm, ...args] = line.trim().split(/\s+/);
+    if (Number(pp) === pid && comm === 'postgres' && args.includes('-D')) return Number(p);
   }
   return undefined;
 }

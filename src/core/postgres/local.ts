@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, chown, mkdtemp, open, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findServerBinaries, type PgBinDir } from './binaries';
+import { findServerBinaries, ProbeKilledError, type PgBinDir } from './binaries';
 import * as sql from './client';
 import { OwnedDatabases } from './owned';
 import { ProviderUnavailableError, ServerLostError, ThrowawayServerError, throwIfAborted } from './errors';
@@ -119,7 +119,10 @@ export class LocalServer implements ThrowawayServer {
     const log = options.log ?? (() => undefined);
     const signal = options.signal;
     throwIfAborted(signal);
-    const found = await findServerBinaries(options.binDir);
+    const found = await findServerBinaries(options.binDir).catch((error: unknown) => {
+      if (!(error instanceof ProbeKilledError)) throw error;
+      throw new ProviderUnavailableError('local', 'local-probe-killed', `The local PostgreSQL programs could not be checked: ${error.message} (something outside this tool ended it). Run it again.`);
+    });
     if (found.length === 0) {
       throw new ProviderUnavailableError(
         'local',
