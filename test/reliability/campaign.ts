@@ -15,7 +15,7 @@ import { fuzzLanguageServer, type LspFuzzResult } from './lspFuzz';
 import { runSquashFault, type SquashFaultResult } from './squashFaults';
 import { startCluster, type Cluster } from '../support/pg-cluster';
 import { rng } from './tree';
-import { runVerifyFault, VERIFY_FAULTS, type VerifyFaultResult } from './verifyFaults';
+import { runVerifyFault, VERIFY_FAULTS, type VerifyFaultKind, type VerifyFaultResult } from './verifyFaults';
 
 export interface CampaignCounts {
   seed: number;
@@ -24,6 +24,8 @@ export interface CampaignCounts {
   fuzz: number;
   cliFuzz: number;
   lsp: number;
+  /** The verify fault kinds, in turn (default: all of VERIFY_FAULTS). */
+  verifyKinds?: VerifyFaultKind[];
   /** Timed verify faults come 300 ms + up to this long after the start (default 6,000: runs under load). */
   delayMaxMs?: number;
   /** Stop fuzzing at this time (ms since the epoch); the report says how many files were done. */
@@ -69,7 +71,8 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     ms.squash = Date.now() - t;
     t = Date.now();
     for (let i = 0; i < counts.verify; i++) {
-      const kind = VERIFY_FAULTS[i % VERIFY_FAULTS.length]!;
+      const kinds = counts.verifyKinds ?? VERIFY_FAULTS;
+      const kind = kinds[i % kinds.length]!;
       // The "user's server" of url-restart: one cluster for the whole campaign, restarted by each such fault.
       if (kind === 'url-restart') users ??= await startCluster();
       const res = await runVerifyFault({ kind, delayMs: Math.floor(300 + r() * (counts.delayMaxMs ?? 6000)), fixture: r() < 0.7 ? 'linear' : 'branch-merge' }, tmp, undefined, kind === 'url-restart' ? users : undefined);

@@ -44,6 +44,8 @@ export interface VerifyFaultResult {
   unattributedShm: number;
   leaks: string[];
   stderrTail: string;
+  /** All the CLI wrote to stderr (with ALEMBIC_SQUASH_VERBOSE set: the back end's log lines too). */
+  stderr: string;
 }
 
 function childPids(pid: number): number[] {
@@ -219,5 +221,6 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
     unattributedShm,
     leaks: [...describeLeaks(after), ...leftOnServer],
     stderrTail: stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300),
+    stderr,
   };
 }
