@@ -164,8 +164,11 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
       }
     }
   }
-  const timer = delay(timeoutMs).then(() => 'timeout' as const);
+  // Cleared once the run ends: a pending timer would hold the campaign's process open for its length.
+  let hangTimer: NodeJS.Timeout | undefined;
+  const timer = new Promise<'timeout'>((r) => (hangTimer = setTimeout(() => r('timeout'), timeoutMs)));
   const outcome = await Promise.race([done, timer]);
+  clearTimeout(hangTimer);
   const hung = outcome === 'timeout';
   if (hung) {
     for (const p of childPids(child.pid!)) {
