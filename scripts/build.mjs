@@ -19,12 +19,15 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // PGlite ships its own data files next to its module: keep it external and ship node_modules/@electric-sql.
-  external: ['vscode', '@electric-sql/pglite', '@electric-sql/pglite-socket', '@electric-sql/pglite-tools', 'pg-native'],
+  // tsx: named only on the language server's run-from-sources path (its parse worker under tests).
+  external: ['vscode', '@electric-sql/pglite', '@electric-sql/pglite-socket', '@electric-sql/pglite-tools', 'pg-native', 'tsx'],
 };
 
 const entries = [
   { entryPoints: [join(root, 'src/extension/main.ts')], outfile: join(dist, 'extension.js') },
   { entryPoints: [join(root, 'src/server/main.ts')], outfile: join(dist, 'server.js') },
+  // The language server's worker thread for full parses of large documents (loaded by file name).
+  { entryPoints: [join(root, 'src/server/parseWorker.ts')], outfile: join(dist, 'parseWorker.js') },
   { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -20,6 +20,7 @@ import { toOffset } from './positions';
 import { prepareRename, rename } from './rename';
 import { settingsFor } from './settings';
 import { pathOf } from './uris';
+import { BackgroundParser } from './backgroundParser';
 import { Workspace, type FileContext, type ProjectState } from './workspace';
 
 /** What the client tells us in `initializationOptions`. */
@@ -39,8 +40,17 @@ export interface ServerHandle {
  * Wires the language features over src/core onto a connection. The server finds the Alembic projects
  * of its workspace folders itself and keeps their graphs current from open buffers and watched files.
  */
-export function startServer(connection: Connection): ServerHandle {
-  const workspace = new Workspace();
+export interface ServerOptions {
+  /**
+   * Full parses of large documents on a worker thread (default true); false parses them on the
+   * request thread, as before (benchmarks compare both; results are the same).
+   */
+  backgroundParse?: boolean;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): ServerHandle {
+  const background = options.backgroundParse === false ? undefined : new BackgroundParser();
+  const workspace = new Workspace({ background });
   const documents = new TextDocuments(TextDocument);
   let trusted = true;
   let configurationSupported = false;
@@ -165,11 +175,13 @@ export function startServer(connection: Connection): ServerHandle {
     if (lensRefreshSupported) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   });
 
-  /** The project file behind a request, once the workspace is loaded. */
+  /** The project file behind a request, once the workspace is loaded and the file's newest text parsed. */
   async function contextOf(uri: string): Promise<FileContext | undefined> {
     await ready;
     const p = pathOf(uri);
-    return p ? workspace.context(p) : undefined;
+    if (!p) return undefined;
+    await workspace.settled(p);
+    return workspace.context(p);
   }
   const at = (ctx: FileContext, position: { line: number; character: number }) => toOffset(ctx.file, position);
 
@@ -230,6 +242,9 @@ export function startServer(connection: Connection): ServerHandle {
   });
   connection.onCodeActionResolve(withMergeEdit);
 
+  // The worker ends with the session (nothing is parsed after a shutdown request).
+  connection.onShutdown(() => background?.dispose());
+  connection.onExit(() => background?.dispose());
   documents.listen(connection);
   connection.listen();
   return { workspace, ready };

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { findProjects, versionLocationOf, type ProjectConfig } from '../core/project';
 import { HeaderCache, readText, ScriptDirectory, type ScriptFile } from '../core/scripts';
+import type { BackgroundParser } from './backgroundParser';
 
 /** One Alembic project the server keeps current: its configuration and its files' graph. */
 export interface ProjectState {
@@ -18,11 +19,21 @@ export interface FileContext {
 
 const CONFIG_NAMES = new Set(['alembic.ini', 'pyproject.toml']);
 /**
- * Open buffers larger than this get the header parse only (the graph stays right; syntax errors below
- * the header are not shown): a whole-file parse of a multi-megabyte buffer on every edit would hold
- * up the requests of every other document.
+ * Without a background parser, open buffers larger than this get the header parse only (the graph
+ * stays right; syntax errors below the header are not shown): a whole-file parse of a multi-megabyte
+ * buffer on every edit would hold up the requests of every other document.
  */
 export const FULL_PARSE_LIMIT = 1_000_000;
+/**
+ * Buffers from this size on (some 70 ms of parsing and more) get their full parse on the background
+ * parser's worker thread; in the meantime their header parse keeps the graph current.
+ */
+export const BACKGROUND_PARSE_MIN = 100_000;
+
+export interface WorkspaceOptions {
+  /** Parses large buffers off this thread (see BACKGROUND_PARSE_MIN); without it they are parsed here. */
+  background?: BackgroundParser;
+}
 
 /**
  * The projects of the workspace folders and the open buffers, which win over the disk. Every
@@ -34,8 +45,15 @@ export class Workspace {
   private readonly buffers = new Map<string, string>();
   /** Edits not parsed yet, newest text per file: a newer edit replaces (cancels) the older one. */
   private readonly pending = new Map<string, string>();
-  /** Told when a pending edit was parsed on demand, so its diagnostics still get published. */
+  /** Full parses under way on the background parser, by file (the newest text's). */
+  private readonly parsing = new Map<string, Promise<void>>();
+  /**
+   * Told when an edit was parsed outside a notification (on demand for a request, or on the worker),
+   * so its diagnostics still get published.
+   */
   onFlushed: (touched: ProjectState[]) => void = () => undefined;
+
+  constructor(private readonly options: WorkspaceOptions = {}) {}
 
   get projects(): ProjectState[] {
     return [...this.folders.values()].flat();
@@ -48,18 +66,19 @@ export class Workspace {
       projects.map(async (project) => {
         const scripts = await ScriptDirectory.load(project, { overlays: this.buffers, cache: HeaderCache.forProject(project, 'server') });
         const state: ProjectState = { project, scripts, folder };
-        for (const p of this.buffers.keys()) if (scripts.file(p)) scripts.fullFile(p);
+        for (const [p, text] of this.buffers) if (scripts.file(p) && !this.goesToBackground(text)) scripts.fullFile(p);
         return state;
       }),
     );
     const previous = this.folders.get(folder) ?? [];
     this.folders.set(folder, states);
+    for (const [file, text] of this.buffers) if (this.goesToBackground(text)) this.parseInBackground(file, text);
     // A buffer opened while the folder was loading found no project then: bring it in now.
     for (const [file, text] of this.buffers) {
       for (const state of states) {
         if (versionLocationOf(state.project, file) === undefined || state.scripts.file(file)) continue;
         state.scripts.update(file, text);
-        state.scripts.fullFile(file);
+        if (!this.goesToBackground(text)) state.scripts.fullFile(file);
       }
     }
     return [...previous, ...states];
@@ -92,6 +111,18 @@ export class Workspace {
     return undefined;
   }
 
+  /** Resolves once `file` has no edit waiting and no full parse under way (requests on it await this). */
+  async settled(file: string): Promise<void> {
+    const touched = this.flush(file);
+    if (touched.length) this.onFlushed(touched);
+    for (let parse = this.parsing.get(file); parse; parse = this.parsing.get(file)) await parse;
+  }
+
+  /** An edit of `file` is queued and not parsed yet. */
+  isPending(file: string): boolean {
+    return this.pending.has(file);
+  }
+
   isOpen(file: string): boolean {
     return this.buffers.has(file);
   }
@@ -100,7 +131,7 @@ export class Workspace {
   setBuffer(file: string, text: string): ProjectState[] {
     this.pending.delete(file);
     this.buffers.set(file, text);
-    return this.apply(file, text, text.length <= FULL_PARSE_LIMIT);
+    return this.applyBuffer(file, text);
   }
 
   /** Records an edit to parse later (flush); only the newest text of a file is ever parsed. */
@@ -117,6 +148,8 @@ export class Workspace {
   /** The editor closed `file`: the disk is the truth again. */
   closeBuffer(file: string): ProjectState[] {
     this.pending.delete(file);
+    this.options.background?.cancel(file);
+    this.parsing.delete(file);
     if (!this.buffers.delete(file)) return [];
     return this.apply(file, readText(file), false);
   }
@@ -132,7 +165,33 @@ export class Workspace {
     // An open buffer wins over the disk. Applied again, it also reaches a project that was loaded
     // before the file was on disk (a folder copied in while one of its files was already open).
     const buffer = this.buffers.get(file);
-    return buffer !== undefined ? this.apply(file, buffer, true) : this.apply(file, readText(file), false);
+    return buffer !== undefined ? this.applyBuffer(file, buffer) : this.apply(file, readText(file), false);
+  }
+
+  private goesToBackground(text: string): boolean {
+    return !!this.options.background && text.length >= BACKGROUND_PARSE_MIN;
+  }
+
+  /**
+   * An open buffer's text: fully parsed here when small; when large, its header now (the graph) and
+   * its full parse on the worker, published when it lands (nothing in between: diagnostics of the
+   * body would blink off on every keystroke).
+   */
+  private applyBuffer(file: string, text: string): ProjectState[] {
+    if (!this.goesToBackground(text)) return this.apply(file, text, text.length <= FULL_PARSE_LIMIT);
+    this.apply(file, text, false);
+    this.parseInBackground(file, text);
+    return [];
+  }
+
+  private parseInBackground(file: string, text: string): void {
+    const done: Promise<void> = this.options.background!.parse(file, text).then((migration) => {
+      if (this.parsing.get(file) === done) this.parsing.delete(file);
+      if (!migration || this.buffers.get(file) !== text) return;
+      const touched = this.projectsOf(file).filter((s) => s.scripts.adoptFull(file, text, migration));
+      if (touched.length) this.onFlushed(touched);
+    });
+    this.parsing.set(file, done);
   }
 
   private apply(file: string, text: string | undefined, full: boolean): ProjectState[] {

@@ -13,8 +13,9 @@ import { parseArgs } from 'node:util';
 import { fuzzCheck, fuzzCheckCli, type FuzzResult } from './fuzz';
 import { fuzzLanguageServer, type LspFuzzResult } from './lspFuzz';
 import { runSquashFault, type SquashFaultResult } from './squashFaults';
+import { startCluster, type Cluster } from '../support/pg-cluster';
 import { rng } from './tree';
-import { runVerifyFault, VERIFY_FAULTS, type VerifyFaultResult } from './verifyFaults';
+import { runVerifyFault, VERIFY_FAULTS, type VerifyFaultKind, type VerifyFaultResult } from './verifyFaults';
 
 export interface CampaignCounts {
   seed: number;
@@ -23,6 +24,8 @@ export interface CampaignCounts {
   fuzz: number;
   cliFuzz: number;
   lsp: number;
+  /** The verify fault kinds, in turn (default: all of VERIFY_FAULTS). */
+  verifyKinds?: VerifyFaultKind[];
   /** Timed verify faults come 300 ms + up to this long after the start (default 6,000: runs under load). */
   delayMaxMs?: number;
   /** Stop fuzzing at this time (ms since the epoch); the report says how many files were done. */
@@ -57,6 +60,7 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
   const ms: Record<string, number> = {};
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-campaign-'));
   const result: CampaignResult = { counts, squash: [], verify: [], ms };
+  let users: Cluster | undefined;
   try {
     let t = Date.now();
     for (const fault of squashFaultPlan(counts.squash, r)) {
@@ -67,8 +71,11 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     ms.squash = Date.now() - t;
     t = Date.now();
     for (let i = 0; i < counts.verify; i++) {
-      const kind = VERIFY_FAULTS[i % VERIFY_FAULTS.length]!;
-      const res = await runVerifyFault({ kind, delayMs: Math.floor(300 + r() * (counts.delayMaxMs ?? 6000)), fixture: r() < 0.7 ? 'linear' : 'branch-merge' }, tmp);
+      const kinds = counts.verifyKinds ?? VERIFY_FAULTS;
+      const kind = kinds[i % kinds.length]!;
+      // The "user's server" of url-restart: one cluster for the whole campaign, restarted by each such fault.
+      if (kind === 'url-restart') users ??= await startCluster();
+      const res = await runVerifyFault({ kind, delayMs: Math.floor(300 + r() * (counts.delayMaxMs ?? 6000)), fixture: r() < 0.7 ? 'linear' : 'branch-merge' }, tmp, undefined, kind === 'url-restart' ? users : undefined);
       result.verify.push(res);
       log(`verify ${kind}@${res.fault.delayMs}ms: exit ${res.exit} (expected ${res.expected})${res.hit ? '' : ' [finished first]'}${res.leaks.length ? ' LEAKS ' + res.leaks.join(', ') : ''}`);
     }
@@ -83,6 +90,7 @@ export async function runCampaign(counts: CampaignCounts, log: (line: string) =>
     if (counts.lsp) result.lsp = await fuzzLanguageServer(counts.lsp, r);
     ms.lsp = Date.now() - t;
   } finally {
+    await users?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return result;

@@ -13,7 +13,15 @@ export interface LspFuzzResult {
   slowestMs: number;
 }
 
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'hang'>((r) => setTimeout(() => r('hang'), ms))]);
+/** `p`, or 'hang' after `ms` (the timer is cleared when `p` settles, so it never holds the process open). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'hang'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The language server fed mutated documents (opened, then edited twice); after each, a hover on

@@ -2,6 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Client } from 'pg';
+import { ownerFromComment } from '../../src/core/postgres/names';
+import type { Cluster } from '../support/pg-cluster';
 import { census, describeLeaks, leakCount } from './census';
 import { copyProject } from './squashFaults';
 
@@ -16,8 +19,8 @@ const repoRoot = path.resolve(__dirname, '../..');
 const cli = process.env.ALEMBIC_SQUASH_CLI ?? path.join(repoRoot, 'dist/cli.js');
 const PYTHON = process.env.ALEMBIC_SQUASH_PYTHON ?? '/usr/bin/python3';
 
-export type VerifyFaultKind = 'sigint' | 'sigkill-cli' | 'sigkill-server' | 'port-taken' | 'broken-candidate' | 'python-missing';
-export const VERIFY_FAULTS: VerifyFaultKind[] = ['sigint', 'sigkill-cli', 'sigkill-server', 'port-taken', 'broken-candidate', 'python-missing'];
+export type VerifyFaultKind = 'sigint' | 'sigkill-cli' | 'sigkill-server' | 'port-taken' | 'broken-candidate' | 'python-missing' | 'url-restart';
+export const VERIFY_FAULTS: VerifyFaultKind[] = ['sigint', 'sigkill-cli', 'sigkill-server', 'port-taken', 'broken-candidate', 'python-missing', 'url-restart'];
 
 export interface VerifyFault {
   kind: VerifyFaultKind;
@@ -41,6 +44,8 @@ export interface VerifyFaultResult {
   unattributedShm: number;
   leaks: string[];
   stderrTail: string;
+  /** All the CLI wrote to stderr (with ALEMBIC_SQUASH_VERBOSE set: the back end's log lines too). */
+  stderr: string;
 }
 
 function childPids(pid: number): number[] {
@@ -57,19 +62,43 @@ function childPids(pid: number): number[] {
   return found;
 }
 
-/** The postmaster started by `pid` (a postgres process whose parent is the CLI). */
+/**
+ * The postmaster started by `pid`: a postgres process whose parent is the CLI, running a data folder
+ * (`-D`), not a `postgres --version` probe.
+ */
 function postmasterOf(pid: number): number | undefined {
-  const out = spawnSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
+  const out = spawnSync('ps', ['-eo', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' }).stdout;
   for (const line of out.split('\n')) {
-    const [p, pp, comm] = line.trim().split(/\s+/);
-    if (Number(pp) === pid && comm === 'postgres') return Number(p);
+    const [p, pp, comm, ...args] = line.trim().split(/\s+/);
+    if (Number(pp) === pid && comm === 'postgres' && args.includes('-D')) return Number(p);
   }
   return undefined;
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs = 180_000): Promise<VerifyFaultResult> {
+/** The throwaway databases on a user's server (our name prefix), only those of `pid` when given. */
+async function ourDatabases(users: Cluster, pid?: number): Promise<string[]> {
+  const c = new Client({ connectionString: users.url('postgres'), connectionTimeoutMillis: 5_000 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    const rows = await c.query<{ datname: string; comment: string | null }>(
+      "SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'alembic\\_squash\\_%'",
+    );
+    return rows.rows.filter((r) => pid === undefined || ownerFromComment(r.comment)?.pid === pid).map((r) => r.datname);
+  } catch {
+    return [];
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `users`: the "user's server" of the url-restart fault, a cluster the campaign started; the fault
+ * restarts it (fast shutdown, as `pg_ctl restart -m fast`) while the verify has databases on it.
+ */
+export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs = 180_000, users?: Cluster): Promise<VerifyFaultResult> {
   const since = Date.now();
   const dir = copyProject(fault.fixture);
   const args = ['verify', dir, '--from', 'base', '--to', 'head', '--provider', 'local'];
@@ -94,6 +123,10 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
     const port = (dummy.address() as net.AddressInfo).port;
     args.splice(args.indexOf('--provider'), 2, '--provider', 'url', '--database-url', `postgresql://app:SECRET-pw@127.0.0.1:${port}/app`);
     expected = '3';
+  } else if (fault.kind === 'url-restart') {
+    if (!users) throw new Error('url-restart needs a user\'s server');
+    args.splice(args.indexOf('--provider'), 2, '--provider', 'url', '--database-url', users.url('postgres'));
+    expected = '3';
   } else if (fault.kind === 'sigint') expected = '130'; // a death by SIGINT is silent: not the contract
   else if (fault.kind === 'sigkill-cli') expected = 'SIGKILL';
   else expected = '3';
@@ -107,7 +140,14 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
   let finished = false;
   void done.then(() => (finished = true));
   let hit = true;
-  if (fault.kind === 'sigint' || fault.kind === 'sigkill-cli' || fault.kind === 'sigkill-server') {
+  if (fault.kind === 'url-restart') {
+    // The drawn delay counts from the run's first database on the server (before it, a restart is
+    // one the run never saw). No database of ours left there: the run is past its last use of it.
+    while (!finished && !(await ourDatabases(users!, child.pid)).length) await delay(50);
+    await Promise.race([delay(fault.delayMs - 300), done]);
+    if (finished || !(await ourDatabases(users!, child.pid)).length) hit = false;
+    else await users!.restart();
+  } else if (fault.kind === 'sigint' || fault.kind === 'sigkill-cli' || fault.kind === 'sigkill-server') {
     await Promise.race([delay(fault.delayMs), done]);
     if (finished) hit = false;
     else if (fault.kind === 'sigint') child.kill('SIGINT');
@@ -124,8 +164,11 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
       }
     }
   }
-  const timer = delay(timeoutMs).then(() => 'timeout' as const);
+  // Cleared once the run ends: a pending timer would hold the campaign's process open for its length.
+  let hangTimer: NodeJS.Timeout | undefined;
+  const timer = new Promise<'timeout'>((r) => (hangTimer = setTimeout(() => r('timeout'), timeoutMs)));
   const outcome = await Promise.race([done, timer]);
+  clearTimeout(hangTimer);
   const hung = outcome === 'timeout';
   if (hung) {
     for (const p of childPids(child.pid!)) {
@@ -148,13 +191,25 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
   // The next run of the tool sweeps what a killed run left.
   spawnSync(process.execPath, [cli, 'cleanup'], { env, encoding: 'utf8', timeout: 120_000 });
   const after = census(since, tmp, pids);
+  // On a user's server: the next url run (its sweep by comment) must have dropped what this one left.
+  const leftOnServer: string[] = [];
+  if (users) {
+    spawnSync(process.execPath, [cli, 'cleanup', '--database-url', users.url('postgres')], { env, encoding: 'utf8', timeout: 120_000 });
+    for (const name of await ourDatabases(users)) leftOnServer.push(`database ${name} on the user's server`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   const crashed = /\n\s+at .+\(.+:\d+:\d+\)/.test(stderr) || /TypeError|ReferenceError|Unhandled/.test(stderr);
   const clear = !crashed && (exit === 'SIGKILL' || /error:|cancelled/i.test(stderr)) && !/SECRET-pw/.test(stdout + stderr);
   const finishedOk = !hit && exit === 0;
   // The contract's words, not only its code: "cancelled" for Ctrl-C, the server named for its death.
   const said =
-    fault.kind === 'sigint' ? /cancelled/.test(stderr) : fault.kind === 'sigkill-server' ? /the throwaway PostgreSQL server stopped while/.test(stderr) : true;
+    fault.kind === 'sigint'
+      ? /cancelled/.test(stderr)
+      : fault.kind === 'sigkill-server'
+        ? /the throwaway PostgreSQL server stopped while/.test(stderr)
+        : fault.kind === 'url-restart'
+          ? /the PostgreSQL server at \S+ (restarted|stopped) while/.test(stderr)
+          : true;
   const exitAsExpected = finishedOk || (expected.split('|').includes(String(exit)) && said);
   return {
     fault,
@@ -167,7 +222,8 @@ export async function runVerifyFault(fault: VerifyFault, tmp: string, timeoutMs 
     crashed,
     leaksAfterFault,
     unattributedShm,
-    leaks: describeLeaks(after),
+    leaks: [...describeLeaks(after), ...leftOnServer],
     stderrTail: stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300),
+    stderr,
   };
 }

@@ -21,6 +21,11 @@ export interface Cluster {
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   dropDatabase(name: string): Promise<void>;
+  /**
+   * Restarts the server as an administrator does (`pg_ctl restart -m fast`): connections are ended,
+   * databases stay, the same port answers again with a new pg_postmaster_start_time().
+   */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -109,7 +114,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       }
     };
     let stopped: Promise<void> | undefined;
-    const child = server;
+    let child = server;
     return {
       host: HOST,
       port,
@@ -123,6 +128,12 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       },
       async dropDatabase(name) {
         await admin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      },
+      async restart() {
+        await stopProcess(child);
+        const started = spawnPostgres(binDir, dataDir, root, port, spawnAs);
+        child = server = started.child;
+        await waitUntilReady(port, started);
       },
       stop() {
         stopped ??= (async () => {

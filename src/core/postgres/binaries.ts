@@ -56,13 +56,22 @@ export function parseVersionOutput(text: string): { major: number; version: stri
   return { major: Number(match[1]), version: match[2] !== undefined ? `${match[1]}.${match[2]}` : match[1] };
 }
 
+/** A probe (`postgres --version`) that something outside killed: the programs are there, the answer is not. */
+export class ProbeKilledError extends Error {
+  constructor(readonly program: string, readonly signal: NodeJS.Signals) {
+    super(`\`${program} --version\` was killed by ${signal} before it answered`);
+  }
+}
+
 async function programVersion(program: string): Promise<{ major: number; version: string } | undefined> {
+  let result;
   try {
-    const result = await run(program, ['--version'], { timeoutMs: 10_000 });
-    return result.code === 0 ? parseVersionOutput(result.stdout) : undefined;
+    result = await run(program, ['--version'], { timeoutMs: 10_000 });
   } catch {
     return undefined;
   }
+  if (result.signal && !result.timedOut) throw new ProbeKilledError(program, result.signal);
+  return result.code === 0 ? parseVersionOutput(result.stdout) : undefined;
 }
 
 async function unique(dirs: string[]): Promise<string[]> {
@@ -83,16 +92,26 @@ async function unique(dirs: string[]): Promise<string[]> {
   return out;
 }
 
-/** Folders with initdb + postgres + pg_dump, highest major first (or only `binDir` when given). */
+/**
+ * Folders with initdb + postgres + pg_dump, highest major first (or only `binDir` when given).
+ * Throws ProbeKilledError when a folder's `postgres --version` was killed and no other folder answered.
+ */
 export async function findServerBinaries(binDir?: string): Promise<PgBinDir[]> {
   const dirs = binDir ? [binDir] : await unique(await candidateBinDirs());
   const found: PgBinDir[] = [];
+  let killed: ProbeKilledError | undefined;
   for (const dir of dirs) {
     const programs = ['initdb', 'postgres', 'pg_dump'].map((p) => path.join(dir, p));
     if (!(await Promise.all(programs.map(isExecutable))).every(Boolean)) continue;
-    const version = await programVersion(path.join(dir, 'postgres'));
+    const version = await programVersion(path.join(dir, 'postgres')).catch((error: unknown) => {
+      if (!(error instanceof ProbeKilledError)) throw error;
+      killed ??= error;
+      return undefined;
+    });
     if (version) found.push({ dir, ...version });
   }
+  // Programs that are there but could not be asked: "not found" would send the user to install them.
+  if (!found.length && killed) throw killed;
   return binDir ? found : found.sort((a, b) => b.major - a.major);
 }
 

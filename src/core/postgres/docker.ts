@@ -214,8 +214,15 @@ export class DockerServer implements ThrowawayServer {
     return result.stdout;
   }
 
-  lost(): Promise<ServerLostError | undefined> {
-    return containerLost(this.containerId, 'during the run');
+  /** Why the server went away, once known. */
+  private gone: ServerLostError | undefined;
+
+  async lost(): Promise<ServerLostError | undefined> {
+    // Once removing it, a missing container is our own doing.
+    if (this.disposing) return undefined;
+    // A container that stopped does not come back: found once (the daemon check takes up to 20 s), kept.
+    this.gone ??= await containerLost(this.containerId, 'during the run');
+    return this.gone;
   }
 
   dispose(): Promise<void> {

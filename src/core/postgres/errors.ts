@@ -35,6 +35,15 @@ export class ThrowawayServerError extends Error {
  */
 export class ServerLostError extends ThrowawayServerError {
   override readonly name = 'ServerLostError';
+  constructor(
+    kind: ProviderKind,
+    code: string,
+    message: string,
+    /** `host:port` of a user's server (`url`), which gets its own words: it is not a throwaway. */
+    readonly where?: string,
+  ) {
+    super(kind, code, message);
+  }
 }
 
 /** Start-up was cancelled through the AbortSignal; everything started so far has been removed. */

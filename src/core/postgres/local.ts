@@ -3,12 +3,12 @@ import { constants } from 'node:fs';
 import { access, chown, mkdtemp, open, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findServerBinaries, type PgBinDir } from './binaries';
+import { findServerBinaries, ProbeKilledError, type PgBinDir } from './binaries';
 import * as sql from './client';
 import { OwnedDatabases } from './owned';
 import { ProviderUnavailableError, ServerLostError, ThrowawayServerError, throwIfAborted } from './errors';
 import { OWNER_FILE, TEMP_PREFIX } from './names';
-import { freePort } from './ports';
+import { freePort, isListening } from './ports';
 import { isAlive, run, stopChild, tail } from './process';
 import { isRoot, lookupAccount, type Account } from './osuser';
 import { copyTemplate, saveTemplate, templateDir } from './template';
@@ -96,10 +96,14 @@ export class LocalServer implements ThrowawayServer {
 
   /** The postmaster ended on its own (also after dispose, which then found it gone). */
   async lost(): Promise<ServerLostError | undefined> {
-    // Dead but not yet reaped (its exit event still on its way): wait for it, briefly.
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid && (await isZombie(this.child.pid))) {
+    // Dead but not yet reaped (its exit event still on its way), or dying (a SIGKILLed postmaster
+    // closes its port before it turns zombie; under load that takes a while): wait for it, briefly.
+    const running = () => this.child.exitCode === null && this.child.signalCode === null;
+    // (While being stopped its port closes anyway: then only a zombie counts.)
+    if (running() && this.child.pid && ((await isZombie(this.child.pid)) || (!this.disposing && !(await isListening(this.port))))) {
       await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 1_000);
+        if (!running()) return resolve(undefined);
+        const timer = setTimeout(resolve, 2_000);
         this.child.once('exit', () => resolve(clearTimeout(timer)));
       });
     }
@@ -119,7 +123,10 @@ export class LocalServer implements ThrowawayServer {
     const log = options.log ?? (() => undefined);
     const signal = options.signal;
     throwIfAborted(signal);
-    const found = await findServerBinaries(options.binDir);
+    const found = await findServerBinaries(options.binDir).catch((error: unknown) => {
+      if (!(error instanceof ProbeKilledError)) throw error;
+      throw new ProviderUnavailableError('local', 'local-probe-killed', `The local PostgreSQL programs could not be checked: ${error.message} (something outside this tool ended it). Run it again.`);
+    });
     if (found.length === 0) {
       throw new ProviderUnavailableError(
         'local',

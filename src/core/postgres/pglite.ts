@@ -14,6 +14,11 @@ const HOST = '127.0.0.1';
 const USER = 'postgres';
 /** PGlite 0.5.x embeds PostgreSQL 18. */
 const PGLITE_MAJOR = 18;
+/**
+ * PostgreSQL's default 128 MB of shared buffers lives in each instance's WASM memory: some 190 MB more
+ * per instance than 16 MB, which holds a throwaway schema and its seed rows with room to spare.
+ */
+const SHARED_BUFFERS = '16MB';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 interface Modules {
@@ -78,6 +83,8 @@ export class PgliteServer implements ThrowawayServer {
   private readonly instances = new Map<string, Instance>();
   private disposing: Promise<void> | undefined;
   private disposed = false;
+  /** Dumps run one at a time: each needs a copy instance of its own (hundreds of MB while it lives). */
+  private dumps: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly modules: Modules,
@@ -114,7 +121,7 @@ export class PgliteServer implements ThrowawayServer {
   private async warmCache(signal: AbortSignal | undefined): Promise<void> {
     if (await this.readCache()) return;
     this.log(`initializing a PGlite data dir for the cache (${this.cacheFile})`);
-    const pg = await this.modules.PGlite.create({ extensions: this.extensions });
+    const pg = await this.modules.PGlite.create(this.options());
     try {
       throwIfAborted(signal);
       await this.writeCache(pg);
@@ -144,13 +151,13 @@ export class PgliteServer implements ThrowawayServer {
     const cached = await this.readCache();
     if (cached) {
       try {
-        return await this.modules.PGlite.create({ loadDataDir: new Blob([cached]), extensions: this.extensions });
+        return await this.modules.PGlite.create(this.options({ loadDataDir: new Blob([cached]) }));
       } catch (error) {
         this.log(`cached PGlite data dir unusable (${(error as Error).message}); rebuilding it`);
         await rm(this.cacheFile, { force: true });
       }
     }
-    const pg = await this.modules.PGlite.create({ extensions: this.extensions });
+    const pg = await this.modules.PGlite.create(this.options());
     await this.writeCache(pg).catch((error) => this.log(`could not write the PGlite cache: ${(error as Error).message}`));
     return pg;
   }
@@ -191,16 +198,25 @@ export class PgliteServer implements ThrowawayServer {
     if (!instance) {
       throw new ThrowawayServerError('pglite', 'not-ours', `Database ${db.name} is not one of this server's PGlite instances.`);
     }
-    const snapshot = await instance.pg.dumpDataDir('none');
-    const copy = await this.modules.PGlite.create({ loadDataDir: snapshot, extensions: this.extensions });
-    try {
-      const file = await this.modules.pgDump({ pg: copy, args: schemaDumpArgs(options?.excludeTables) });
-      return await file.text();
-    } catch (error) {
-      throw new ThrowawayServerError('pglite', 'dump-failed', `pg_dump of PGlite instance ${db.name} failed: ${(error as Error).message}`);
-    } finally {
-      await copy.close().catch(() => undefined);
-    }
+    const dump = this.dumps.then(async () => {
+      const snapshot = await instance.pg.dumpDataDir('none');
+      const copy = await this.modules.PGlite.create(this.options({ loadDataDir: snapshot }));
+      try {
+        const file = await this.modules.pgDump({ pg: copy, args: schemaDumpArgs(options?.excludeTables) });
+        return await file.text();
+      } catch (error) {
+        throw new ThrowawayServerError('pglite', 'dump-failed', `pg_dump of PGlite instance ${db.name} failed: ${(error as Error).message}`);
+      } finally {
+        await copy.close().catch(() => undefined);
+      }
+    });
+    this.dumps = dump.catch(() => undefined);
+    return dump;
+  }
+
+  /** Options of every instance: the extensions, and capped shared buffers (see SHARED_BUFFERS). */
+  private options(more: { loadDataDir?: Blob | File } = {}) {
+    return { ...more, extensions: this.extensions, startParams: [...this.modules.PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] };
   }
 
   dispose(): Promise<void> {

@@ -1,11 +1,11 @@
-import type { ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import { findPgDumps, type PgDumpProgram } from './binaries';
 import * as sql from './client';
-import { ProviderUnavailableError, ThrowawayServerError, throwIfAborted } from './errors';
+import { ProviderUnavailableError, ServerLostError, ThrowawayServerError, throwIfAborted } from './errors';
 import { maskSecrets, maskUrl } from '../common/mask';
 import { databaseComment, ownerFromComment, quoteIdent, quoteLiteral, randomDatabaseName } from './names';
 import { currentOwner, ownerState, type OwnerState } from './owner';
-import { run, tail } from './process';
+import { delay, run, tail } from './process';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
 
 export interface ParsedUrl {
@@ -75,6 +75,8 @@ export class UrlServer implements ThrowawayServer {
     private readonly target: ParsedUrl,
     readonly majorVersion: number,
     version: string,
+    /** pg_postmaster_start_time() when this run connected: a restart changes it. */
+    private readonly upSince: string,
     private readonly pgDump: PgDumpProgram,
     private readonly log: (line: string) => void,
   ) {
@@ -90,14 +92,14 @@ export class UrlServer implements ThrowawayServer {
     const shown = maskUrl(formatUrl(target, target.database));
     throwIfAborted(options.signal);
     log(`connecting to ${shown}`);
-    let info: { major: number; version: string; canCreate: boolean };
+    let info: { major: number; version: string; canCreate: boolean; upSince: string };
     try {
       info = await sql.withClient(clientConfig(target, target.database), async (c) => {
         const version = await sql.serverVersion(c);
         const role = await c.query<{ can: boolean }>(
           'SELECT (rolcreatedb OR rolsuper) AS can FROM pg_roles WHERE rolname = current_user',
         );
-        return { ...version, canCreate: role.rows[0]?.can === true };
+        return { ...version, canCreate: role.rows[0]?.can === true, upSince: await postmasterStart(c) };
       });
     } catch (error) {
       throw new ProviderUnavailableError(
@@ -130,7 +132,23 @@ export class UrlServer implements ThrowawayServer {
     // Databases that killed runs left on this server go first (best effort: never blocks the run).
     const swept = await sweepUrlDatabases(options.databaseUrl).catch(() => undefined);
     for (const name of swept?.dropped ?? []) log(`dropped leftover database ${name} on ${target.host}:${target.port} (its process is gone)`);
-    return new UrlServer(target, info.major, info.version, pgDump, log);
+    return new UrlServer(target, info.major, info.version, info.upSince, pgDump, log);
+  }
+
+  /**
+   * Whether the user's server restarted (its postmaster start time changed) or stopped answering since
+   * this run connected: the connections and work of the run are gone then, whatever the errors say.
+   */
+  async lost(): Promise<ServerLostError | undefined> {
+    const where = `${this.target.host}:${this.target.port}`;
+    let now: string;
+    try {
+      now = await sql.withClient({ ...this.maintenance(), connectionTimeoutMillis: 5_000 }, postmasterStart);
+    } catch (error) {
+      return new ServerLostError('url', 'server-stopped', `the PostgreSQL server at ${where} stopped answering (${maskSecrets((error as Error).message, [this.target.password])})`, where);
+    }
+    if (now === this.upSince) return undefined;
+    return new ServerLostError('url', 'server-restarted', `the PostgreSQL server at ${where} restarted (up since ${now}; it was up since ${this.upSince} when this run connected)`, where);
   }
 
   private maintenance(): ClientConfig {
@@ -145,6 +163,10 @@ export class UrlServer implements ThrowawayServer {
         this.databases.add(name);
         // Who made it and when: a later run (or `alembic-squash cleanup`) drops it once this process is gone.
         await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(databaseComment(currentOwner()))}`);
+      }).catch(async (error: Error) => {
+        // Without its comment no sweep may touch it (it could be anyone's): drop it now, or in dispose.
+        if (this.databases.has(name)) await this.dropWhenBack(name).then(() => this.databases.delete(name), () => undefined);
+        throw error;
       }),
     );
     this.log(`created database ${name} on ${this.target.host}:${this.target.port}`);
@@ -156,9 +178,7 @@ export class UrlServer implements ThrowawayServer {
     if (!this.databases.has(db.name)) {
       throw new ThrowawayServerError('url', 'not-ours', `Database ${db.name} was not created by this run; it is left alone.`);
     }
-    await this.guard('drop-failed', `drop database ${db.name}`, () =>
-      sql.withClient(this.maintenance(), (c) => sql.dropDatabase(c, db.name, this.majorVersion)),
-    );
+    await this.guard('drop-failed', `drop database ${db.name}`, () => this.dropWhenBack(db.name));
     this.databases.delete(db.name);
     this.log(`dropped database ${db.name}`);
   }
@@ -185,7 +205,7 @@ export class UrlServer implements ThrowawayServer {
       const failures: string[] = [];
       for (const name of [...this.databases]) {
         try {
-          await sql.withClient(this.maintenance(), (c) => sql.dropDatabase(c, name, this.majorVersion));
+          await this.dropWhenBack(name);
           this.databases.delete(name);
           this.log(`dropped database ${name}`);
         } catch (error) {
@@ -199,6 +219,22 @@ export class UrlServer implements ThrowawayServer {
     return this.disposing;
   }
 
+  /**
+   * Drops one database; while the server is shutting down or starting up (a restart under this run),
+   * tries again until it answers, for a while: a database left there is the user's to clean.
+   */
+  private async dropWhenBack(name: string): Promise<void> {
+    const deadline = Date.now() + RESTART_GRACE_MS;
+    for (;;) {
+      try {
+        return await sql.withClient({ ...this.maintenance(), connectionTimeoutMillis: 5_000 }, (c) => sql.dropDatabase(c, name, this.majorVersion));
+      } catch (error) {
+        if (!isRestarting(error) || Date.now() > deadline) throw error;
+        await delay(250);
+      }
+    }
+  }
+
   private async guard<T>(code: string, what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -206,6 +242,25 @@ export class UrlServer implements ThrowawayServer {
       throw new ThrowawayServerError('url', code, `Could not ${what} on ${this.target.host}:${this.target.port}: ${maskSecrets((error as Error).message, [this.target.password])}`);
     }
   }
+}
+
+/** How long a drop waits for a restarting server to answer again. */
+const RESTART_GRACE_MS = 15_000;
+
+/**
+ * Errors of a server that is going down or coming up: refused or reset connections, "the database
+ * system is shutting down / starting up" (57P03), connections ended by a shutdown (57P01–57P02).
+ */
+function isRestarting(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(code)) return true;
+  return /Connection terminated/i.test((error as Error).message ?? '');
+}
+
+/** When the postmaster started, as the server prints it (compared as text: exact to the microsecond). */
+async function postmasterStart(c: Client): Promise<string> {
+  const rows = await c.query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t');
+  return rows.rows[0]!.t;
 }
 
 export interface UrlSweep {

@@ -135,6 +135,17 @@ export class ScriptDirectory {
     return full;
   }
 
+  /**
+   * Takes a full parse of `text` made elsewhere (a worker thread): kept only while the file still has
+   * exactly that text. True when taken.
+   */
+  adoptFull(path: string, text: string, migration: MigrationFile): boolean {
+    const file = this.byPath.get(path);
+    if (!file || file.full || file.text !== text) return false;
+    this.byPath.set(path, { path, text, migration, full: true });
+    return true;
+  }
+
   file(path: string): ScriptFile | undefined {
     return this.byPath.get(path);
   }

@@ -18,15 +18,24 @@ export class VerifyCancelledError extends Error {
   }
 }
 
-/** The throwaway PostgreSQL stopped answering mid-run (killed, daemon gone, disk full): an environment error. */
+/**
+ * The server stopped answering mid-run (killed, daemon gone, disk full) or, for a user's server
+ * (`url`), restarted: an environment error. `server` names a user's server, which gets its own words.
+ */
 export class BackendLostError extends Error {
   override readonly name = 'BackendLostError';
   constructor(
     /** What verify was doing, e.g. `upgrading the original chain to heads`. */
     readonly during: string,
     override readonly cause: Error,
+    readonly server?: { where: string; restarted: boolean },
   ) {
-    super(`the throwaway PostgreSQL server stopped while ${during}; this is not caused by your migrations (last error: ${innermost(cause)})`);
+    super(
+      server
+        ? `the PostgreSQL server at ${server.where} ${server.restarted ? 'restarted' : 'stopped'} while ${during}; this is not caused by your migrations. ` +
+            `Any of this run's temporary databases still there are dropped by \`alembic-squash cleanup --database-url URL\` (last error: ${innermost(cause)})`
+        : `the throwaway PostgreSQL server stopped while ${during}; this is not caused by your migrations (last error: ${innermost(cause)})`,
+    );
   }
 }
 

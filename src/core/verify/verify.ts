@@ -5,6 +5,7 @@ import { applyChanges, type FileEdit } from '../squash';
 import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './errors';
 import { downgradeRaisedNote, judgeDowngrade } from './downgrade';
 import { answers, settled } from './settle';
+import { lostWhile, serverLost } from './liveness';
 import { captureDatabase, historyExtensions, type CapturedDatabase } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
@@ -49,6 +50,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     let failed = true;
     try {
       const value = await fn();
+      // Every phase ends by asking whether the server is still there: a death no query noticed.
+      const lost = await serverLost(running);
+      if (lost) throw lostWhile(message, lost);
       failed = false;
       return value;
     } catch (error) {
@@ -99,8 +103,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     const newDatabase = async () => {
       const db = await server.createDatabase();
       // A server that died takes its databases with it when its folder is removed: nothing to drop.
+      // A lost local server or container takes its databases with it; a user's server (url) keeps them.
       cleanups.push(() => server.dropDatabase(db).catch(async (error: Error) => {
-        if (!(await diedOnItsOwn(server))) throw error;
+        if (server.kind === 'url' || !(await serverLost(server))) throw error;
       }));
       return db;
     };
@@ -193,7 +198,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
         // that history when the server is still there, not a failure of the verify.
         const raisedBy = async (error: Error): Promise<MigrationFailedError> =>
-          error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await diedOnItsOwn(server)) ? error.cause : Promise.reject(error);
+          error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await serverLost(server)) ? error.cause : Promise.reject(error);
         type Side = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
         // The chain's side: the caller's early downgrade of a copy of it, or downgraded here.
         const chainSide = async (): Promise<Side> => {
@@ -245,8 +250,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     // A Ctrl-C that came after the last phase still wins: a cancelled verify never says "equal".
     if (signal?.aborted) throw new VerifyCancelledError();
     // So does a server that died after its last use: the answer came from a server that is gone.
-    const lostLate = await diedOnItsOwn(server);
-    if (lostLate) throw new BackendLostError(doing, lostLate);
+    const lostLate = await serverLost(server);
+    if (lostLate) throw lostWhile(doing, lostLate);
     const modelsAgree = !models?.strict || (models.available && !models.error && models.differences.length === 0);
     const equal = compared.schema.equal && compared.data.equal && (downgrade ? downgrade.schema.equal && downgrade.data.equal : true) && modelsAgree;
     return {
@@ -267,11 +272,10 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (error instanceof OperationAbortedError || signal?.aborted) throw new VerifyCancelledError();
     if (error instanceof BackendLostError) throw error;
     // A server killed while it started: the same words as a server lost later.
-    if (error instanceof ServerLostError && error.code === 'server-lost') throw new BackendLostError(failedPhase ?? doing, error);
-    // A server that went away (e.g. the Docker daemon stopped) is the reason, not the migration it broke.
-    const lost = await running?.lost?.().catch(() => undefined);
-    if (lost?.code === 'server-lost') throw new BackendLostError(failedPhase ?? doing, lost);
-    if (lost) throw lost;
+    if (error instanceof ServerLostError) throw lostWhile(failedPhase ?? doing, error);
+    // A server that went away (killed, restarted, the Docker daemon stopped) is the reason, not the migration it broke.
+    const lost = await serverLost(running);
+    if (lost) throw lostWhile(failedPhase ?? doing, lost);
     // A back end that died mid-run makes migrations and captures fail: that is not the history's fault.
     if (probe && !(await answers(probe))) throw new BackendLostError(failedPhase ?? doing, error as Error);
     throw error;
@@ -291,14 +295,14 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     }
     timings.cleanup = Date.now() - t;
     // A server that died during cleanup: the run ends as lost (exit 3), not with its result.
-    const lostInCleanup = failed || signal?.aborted || !running ? undefined : await diedOnItsOwn(running);
+    const lostInCleanup = failed || signal?.aborted ? undefined : await serverLost(running);
     emit({
       phase: 'cleanup',
       status: 'end',
       ms: timings.cleanup,
       ...(left.length ? { failed: true, message: `cleanup left something behind (${left.join('; ')}); \`alembic-squash cleanup\` removes what a dead run left` } : {}),
     });
-    if (lostInCleanup) throw new BackendLostError('removing the throwaway databases and server', lostInCleanup);
+    if (lostInCleanup) throw lostWhile('removing the throwaway databases and server', lostInCleanup);
   }
 }
 
@@ -308,16 +312,6 @@ async function chainSide(options: VerifyOptions, newDatabase: () => Promise<Thro
   // Another server or another history would make side A something other than the chain it claims to be.
   if (!options.server || options.chainVersionLocations) throw new Error('verify: chainDatabase needs the server it lives on and the project\'s own history as the chain.');
   return options.chainDatabase;
-}
-
-/**
- * A local server whose postmaster ended without being asked: known from its child process, free to
- * ask at any time, also after dispose. (Docker's lost() asks the daemon: only on the failure path.)
- */
-async function diedOnItsOwn(server: ThrowawayServer): Promise<ServerLostError | undefined> {
-  if (server.kind !== 'local') return undefined;
-  const lost = await server.lost?.().catch(() => undefined);
-  return lost?.code === 'server-lost' ? lost : undefined;
 }
 
 /** The candidate history in a temporary folder: the squash's edits applied to a copy, or given folders. */

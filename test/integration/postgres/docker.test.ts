@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseDockerImage } from '../../../src/core/compose';
 import { ProviderUnavailableError, ServerLostError, startServer, type ProviderOptions } from '../../../src/core/postgres';
-import { VerifyCancelledError, verifySquash } from '../../../src/core/verify';
+import { BackendLostError, VerifyCancelledError, verifySquash } from '../../../src/core/verify';
 import { fixture, repoRoot, runCli, runCliJson } from '../../support/cli';
 import { allVolumes, engineHost, engineUnavailableReason, FIXTURE_IMAGES, ourLeftovers, startSecondDaemon } from '../../support/docker-engine';
 import { clusterUnavailableReason } from '../../support/pg-cluster';
@@ -188,6 +188,26 @@ describe('docker back end on a real Docker engine', function () {
       }),
     );
     await assert.rejects(run, VerifyCancelledError);
+  });
+
+  it('the container killed between queries: "the throwaway PostgreSQL server stopped while …", nothing left', async () => {
+    const s = await squashFixture('compose/linear-db', 'base', 'head');
+    const log: string[] = [];
+    const container = () => log.flatMap((l) => /^container ([0-9a-f]{12}) /.exec(l)?.[1] ?? [])[0];
+    const run = verifySquash(
+      verifyOptions(s, {
+        provider: composeProvider('linear-db'),
+        log: (l) => log.push(l),
+        // Comparing touches no database: only the check after the phase sees the container gone.
+        onEvent: (e) => e.phase === 'compare' && e.status === 'begin' && spawnSync('docker', ['kill', container()!]),
+      }),
+    );
+    await assert.rejects(run, (e: Error) => {
+      assert.ok(e instanceof BackendLostError, `${e.name}: ${e.message}`);
+      assert.match(e.message, /^the throwaway PostgreSQL server stopped while (comparing schemas|downgrading both)/);
+      assert.match(e.message, /container [0-9a-f]{12} running the throwaway PostgreSQL stopped/);
+      return true;
+    });
   });
 
   it('auto picks Docker when it works', async () => {

@@ -170,4 +170,24 @@ describe('local PostgreSQL back end', function () {
     assert.match(error.message, /initdb/);
     assert.deepEqual(ourTempFolders(), []);
   });
+
+  it('a version probe killed from outside is said to be killed, not "no PostgreSQL found"', async () => {
+    // A bin folder whose programs are all there; its `postgres --version` dies by SIGKILL (as when
+    // something kills the tool's postgres children while it looks for them).
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-test-bin-'));
+    try {
+      for (const name of ['initdb', 'pg_dump']) fs.writeFileSync(path.join(bin, name), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'postgres'), '#!/bin/sh\nkill -KILL $$\n', { mode: 0o755 });
+      const error = await startServer({ provider: 'local', binDir: bin }).then(
+        () => assert.fail('started with a killed probe'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ProviderUnavailableError, String(error));
+      assert.equal(error.code, 'local-probe-killed');
+      assert.match(error.message, /postgres --version` was killed by SIGKILL/);
+      assert.doesNotMatch(error.message, /No PostgreSQL server programs/);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
 });

@@ -54,6 +54,8 @@ describe('pglite back end (embedded PostgreSQL 18)', function () {
     assert.notEqual(a.port, b.port);
     const version = await query(a.url, "SELECT current_setting('server_version_num')::int AS num");
     assert.equal(Math.floor(version.rows[0].num / 10000), 18);
+    // Each instance holds its shared buffers in its own memory: capped, not PostgreSQL's 128 MB.
+    assert.equal((await query(b.url, "SELECT current_setting('shared_buffers') AS v")).rows[0].v, '16MB');
 
     await query(a.url, 'CREATE EXTENSION pg_trgm');
     await query(a.url, 'CREATE EXTENSION "uuid-ossp"');

@@ -12,7 +12,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { createConnection } from 'vscode-languageserver/node';
-import { startServer } from '../../../src/server/server';
+import { startServer, type ServerHandle, type ServerOptions } from '../../../src/server/server';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const fixtures = path.join(repoRoot, 'test/fixtures');
@@ -25,6 +25,8 @@ export interface ClientOptions {
   trusted?: boolean;
   /** Advertise codeAction resolve support (VS Code does). */
   resolveSupport?: boolean;
+  /** For a server in this process. */
+  server?: ServerOptions;
 }
 
 /** A minimal LSP client: records published diagnostics and lets tests await them. */
@@ -34,6 +36,8 @@ export class TestClient {
   private versions = new Map<string, number>();
   settings: (scopeUri: string) => unknown;
   configurationRequests = 0;
+  /** The server's own handle, for a server in this process (its workspace, to see what it is doing). */
+  handle?: ServerHandle;
 
   private constructor(
     readonly connection: MessageConnection,
@@ -64,14 +68,16 @@ export class TestClient {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-    startServer(serverConnection);
+    const handle = startServer(serverConnection, options.server);
     const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-    return new TestClient(client, () => {
+    const test = new TestClient(client, () => {
       client.dispose();
       serverConnection.dispose();
       toServer.destroy();
       toClient.destroy();
     }, options, null);
+    test.handle = handle;
+    return test;
   }
 
   /** The bundle, as other editors start it: `node dist/server.js --stdio`. */
