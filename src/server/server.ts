@@ -153,6 +153,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         timers.delete(p);
         const touched = workspace.flush(p);
         if (touched.length) void ready.then(() => refresh(touched));
+        // A file of a project the watcher has not told us about yet: look for its config now.
+        else void ready.then(async () => {
+          const found = await workspace.adoptOrphan(p);
+          if (found.length) await refresh(found);
+        });
       }, text.length > 100_000 ? 150 : 0),
     );
   }

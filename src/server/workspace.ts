@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjects, versionLocationOf, type ProjectConfig } from '../core/project';
 import { HeaderCache, readText, ScriptDirectory, type ScriptFile } from '../core/scripts';
@@ -53,6 +54,9 @@ export class Workspace {
    */
   onFlushed: (touched: ProjectState[]) => void = () => undefined;
 
+  /** Config files an orphan buffer already made us look for (each is looked for once). */
+  private readonly orphanChecked = new Set<string>();
+
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
   get projects(): ProjectState[] {
@@ -82,6 +86,29 @@ export class Workspace {
       }
     }
     return [...previous, ...states];
+  }
+
+  /**
+   * A buffer of no known project, opened below a config file the last discovery did not see (a folder
+   * copied in whose file events the watcher coalesced into the folder's own): discover its workspace
+   * folder again, once per such config file.
+   */
+  async adoptOrphan(file: string): Promise<ProjectState[]> {
+    if (!file.endsWith('.py') || this.projectsOf(file).length) return [];
+    const folder = this.workspaceFolders.find((f) => isInside(file, f));
+    if (!folder) return [];
+    const known = new Set(this.projects.map((s) => s.project.configPath).filter((c): c is string => !!c));
+    let unseen = false;
+    for (let dir = path.dirname(file); isInside(dir, folder) || dir === folder; dir = path.dirname(dir)) {
+      for (const name of CONFIG_NAMES) {
+        const config = path.join(dir, name);
+        if (known.has(config) || this.orphanChecked.has(config) || !fs.existsSync(config)) continue;
+        this.orphanChecked.add(config);
+        unseen = true;
+      }
+      if (dir === folder || path.dirname(dir) === dir) break;
+    }
+    return unseen ? this.loadFolder(folder) : [];
   }
 
   removeFolder(folder: string): ProjectState[] {

@@ -192,6 +192,7 @@ export async function squash(ctx: Ctx, live: ProjectState, request: SquashReques
     ctx.writing.delete(writing);
     ctx.setApplying(false);
   });
+  if (report.status !== 'cancelled') await ctx.store.rereadFiles(involvedPaths(edits));
   if (report.status === 'applied') {
     completeWrite(pending);
     squashRecord.journalPath = pending.journalPath;
@@ -341,6 +342,7 @@ export async function showStampPlan(ctx: Ctx, squash: LastSquash): Promise<void>
 export async function undoSquash(ctx: Ctx, squash: LastSquash): Promise<UndoReport> {
   ctx.setApplying(true);
   const report = await undoFileEdits(squash.edits).finally(() => ctx.setApplying(false));
+  if (report.undone) await ctx.store.rereadFiles(involvedPaths(squash.edits));
   if (report.undone) {
     // The squash is gone: so is its journal (a later `squash --undo` must not find it).
     if (squash.journalPath && fs.existsSync(squash.journalPath)) forget(squash.journalPath);

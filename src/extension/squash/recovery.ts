@@ -32,6 +32,7 @@ export async function recoverProject(ctx: Ctx, state: ProjectState, interactive:
   } finally {
     ctx.setApplying(false);
   }
+  await ctx.store.rereadFiles(recovered.flatMap((r) => r.files));
   const said = recovered.map(words).join('\n');
   ctx.log.info(`recovered in ${state.key}:\n${said}`);
   if (interactive && recovered.length) void vscode.window.showInformationMessage(said);

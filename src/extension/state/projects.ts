@@ -187,6 +187,16 @@ export class ProjectStore implements vscode.Disposable {
   }
 
   /**
+   * Reads these files again now, in line with the watcher's own rereads. After a write of ours (a
+   * squash, its undo, a roll back) the graph then follows the disk without waiting for file events,
+   * which a busy machine can deliver late or coalesce; the events that come later change nothing.
+   */
+  rereadFiles(files: readonly string[]): Promise<void> {
+    for (const file of files) void this.reread(file);
+    return this.pending;
+  }
+
+  /**
    * The project as the disk holds it now (open unsaved editors still win), as a separate view for one
    * squash: watcher events can lag behind a write (an undo just before, a checkout, another tool), and
    * a squash planned on that older view could miss a child to rewire. The live view is left to its

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
@@ -41,6 +42,21 @@ describe('language server: diagnostics and their quick fixes', function () {
     assert.equal(d.severity, DiagnosticSeverity.Error);
     assert.equal(covered(file, d), "'0badc0ffee00'");
     assert.match(d.message as string, /0badc0ffee00/);
+  });
+
+  it('finds a project copied in whose config no file event announced, when one of its files is opened', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-orphan-'));
+    cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+    await start(root);
+    // A request answers once the server's first discovery (of an empty folder) is done.
+    await client.request('textDocument/hover', { textDocument: { uri: uri(path.join(root, 'none.py')) }, position: { line: 0, character: 0 } });
+    // As a folder copied into the workspace whose file events the watcher folded into the folder's own.
+    const dir = path.join(root, 'broken-missing-parent');
+    fs.cpSync(path.join(fixtures, 'broken/missing-parent'), dir, { recursive: true });
+    const file = fileOf(dir, '69f2f70f3774');
+    client.open(file);
+    const ds = await client.until(() => (client.diagnostics.get(file)?.length ? client.diagnostics.get(file) : undefined), 'diagnostics of the copied project');
+    assert.equal(only(ds, 'missing-parent').source, 'alembic-squash');
   });
 
   it('suggests the id a typo was meant to be, and the quick fix clears the problem', async () => {
