@@ -130,9 +130,10 @@ export function analyze(text: string, options: Options = { headerOnly: false }):
   file.header = header;
   const revision = header.revision;
   if (!revision) {
-    // A syntax error that swallowed a column-0 `revision =` line (an unterminated string, say) leaves a
-    // broken revision, not a plain module: keep the error, or the file would silently leave the graph.
-    if (firstErr && columnZeroStarts(text, 0, text.length).some((s) => startsAssignment(text, s, 'revision'))) file.problems = problems;
+    // A syntax error that broke a column-0 `revision =` line (an unterminated string, or `revision` and
+    // `= '…'` split over two lines) leaves a broken revision, not a plain module: keep the error, or the
+    // file would silently leave the graph.
+    if (firstErr && columnZeroStarts(text, 0, text.length).some((s) => startsAssignment(text, s, 'revision') || startsName(text, s, 'revision'))) file.problems = problems;
     return file;
   }
   file.isRevision = true;
@@ -206,6 +207,11 @@ export function headerCut(text: string): number | undefined {
     }
   }
   return cut;
+}
+
+/** `name` as a whole identifier at `at` (followed by anything but a name character). */
+function startsName(text: string, at: number, name: string): boolean {
+  return text.startsWith(name, at) && !/[\w]/.test(text[at + name.length] ?? '');
 }
 
 function startsWord(text: string, at: number, word: string): boolean {

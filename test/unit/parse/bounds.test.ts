@@ -47,6 +47,16 @@ describe('bounded parsing: no input makes a file vanish', () => {
     }
   });
 
+  it('a revision whose `revision = …` a line break split keeps the error (found by the fuzzer: `revision` and `= \'…\'` on two lines)', () => {
+    const text = "revision\n= 'd0fa6d1c1a79'\ndown_revision = None\n\n\ndef upgrade():\n    pass\n";
+    for (const m of [parseMigration(text), parseHeader(text)]) {
+      assert.equal(m.isRevision, false);
+      assert.deepEqual(m.problems.map((p) => p.code), ['syntax-error']);
+    }
+    // A plain module is still not a revision with problems.
+    assert.deepEqual(parseMigration('revisions = [1, 2]\n').problems, []);
+  });
+
   it('a NUL character is an error at its place', () => {
     const text = HEAD + 'x = 1\0\n';
     const p = parseMigration(text).problems.find((q) => q.code === 'null-byte');
