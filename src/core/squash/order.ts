@@ -1,4 +1,4 @@
-import { runAlembic } from '../alembic';
+import { runAlembic, type AlembicSession } from '../alembic';
 import type { SquashPlan } from './types';
 
 /**
@@ -12,13 +12,15 @@ export async function inAlembicOrder(
   plan: SquashPlan,
   project: { configPath?: string; section?: string } | undefined,
   python: string | undefined,
+  /** A running driver of `python`: asked there, no interpreter started for it. */
+  session?: AlembicSession,
 ): Promise<{ plan: SquashPlan; warning?: string }> {
   if (!branches(plan)) return { plan };
   const why = !python ? 'no Python interpreter was given' : !project?.configPath ? 'the project has no Alembic configuration file' : undefined;
   if (why) return { plan, warning: unknownOrder(why) };
   let order: string[];
   try {
-    order = (await runAlembic({ python: python!, project: { configPath: project!.configPath!, section: project!.section || undefined } }, { command: 'upgrade-order' })).order;
+    order = (await runAlembic({ python: python!, session, project: { configPath: project!.configPath!, section: project!.section || undefined } }, { command: 'upgrade-order' })).order;
   } catch (error) {
     return { plan, warning: unknownOrder(`Alembic could not load the history: ${(error as Error).message.split('\n', 1)[0]}`) };
   }

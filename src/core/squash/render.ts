@@ -53,7 +53,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
   const { files, project } = input;
   await prepareClassifier();
   const warnings: string[] = [];
-  const ordered = await inAlembicOrder(input.plan, project, input.python);
+  const ordered = await inAlembicOrder(input.plan, project, input.python, input.session);
   const plan = ordered.plan;
   if (ordered.warning) warnings.push(ordered.warning);
   const members: MemberCode[] = plan.members.map((m) => {

@@ -323,6 +323,26 @@ export interface Recovery {
 }
 
 /**
+ * The journal folders a recovery looks at, oldest first: the unfinished ones (pending or undoing, and
+ * not being written by a live process right now) with their journal, and those without a journal file
+ * (killed while writing backups, before the folder was touched). Complete journals are left out.
+ */
+function unfinished(journalDir: string, skip: (journalFolder: string) => boolean): { folder: string; journal?: Journal }[] {
+  const out: { folder: string; journal?: Journal }[] = [];
+  for (const folder of journalFolders(journalDir)) {
+    if (skip(folder)) continue;
+    const file = path.join(folder, JOURNAL_FILE);
+    if (!fs.existsSync(file)) {
+      out.push({ folder });
+      continue;
+    }
+    const journal = readJournal(file);
+    if (journal.state !== 'complete' && !stillWriting(journal)) out.push({ folder, journal });
+  }
+  return out;
+}
+
+/**
  * Finishes what a killed squash or undo left: a pending journal is rolled back (the folder returns
  * entirely to its old state), an interrupted undo is completed, a journal folder without a journal
  * file (killed while writing backups, before the folder was touched) is removed. Complete journals
@@ -330,17 +350,13 @@ export interface Recovery {
  */
 export function recoverJournals(journalDir: string, skip: (journalFolder: string) => boolean = () => false): Recovery[] {
   const out: Recovery[] = [];
-  for (const folder of journalFolders(journalDir)) {
-    if (skip(folder)) continue;
-    const file = path.join(folder, JOURNAL_FILE);
-    if (!fs.existsSync(file)) {
+  for (const { folder, journal } of unfinished(journalDir, skip)) {
+    if (!journal) {
       fs.rmSync(folder, { recursive: true, force: true });
       out.push({ journal: folder, action: 'discarded', files: [] });
       continue;
     }
-    const journal = readJournal(file);
-    if (journal.state === 'complete' || stillWriting(journal)) continue;
-    const { restored } = undo(file);
+    const { restored } = undo(path.join(folder, JOURNAL_FILE));
     out.push({ journal: folder, action: journal.state === 'pending' ? 'rolled-back' : 'undo-finished', description: journal.description, files: restored });
   }
   if (out.length) removeIfOnlyOurs(journalDir);
@@ -366,19 +382,14 @@ export interface Interrupted {
  * finish (a folder without a journal file touched nothing and is not listed).
  */
 export function interruptedJournals(journalDir: string, skip: (journalFolder: string) => boolean = () => false): Interrupted[] {
-  const out: Interrupted[] = [];
-  for (const folder of journalFolders(journalDir)) {
-    if (skip(folder)) continue;
-    const file = path.join(folder, JOURNAL_FILE);
-    if (!fs.existsSync(file)) continue;
-    let journal: Journal;
-    try {
-      journal = readJournal(file);
-    } catch {
-      continue;
-    }
-    if (journal.state === 'complete' || stillWriting(journal)) continue;
-    out.push({ journal: folder, state: journal.state, description: journal.description, createdAt: journal.createdAt, files: journal.entries.map((e) => e.path) });
+  let found: ReturnType<typeof unfinished>;
+  try {
+    found = unfinished(journalDir, skip);
+  } catch {
+    // A journal that cannot be read is for the recovery to report (it says what to do), not for a listing.
+    return [];
   }
-  return out;
+  return found.flatMap(({ folder, journal }) =>
+    journal ? [{ journal: folder, state: journal.state as Interrupted['state'], description: journal.description, createdAt: journal.createdAt, files: journal.entries.map((e) => e.path) }] : [],
+  );
 }
