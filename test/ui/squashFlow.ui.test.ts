@@ -4,7 +4,7 @@
 // shown at its line, and a partial refactor preview put back. Screenshots go to test/ui/artifacts/,
 // or to docs/images/ (the README's) with ALEMBIC_SQUASH_UPDATE_SCREENSHOTS=1.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../extension/launcher';
@@ -167,20 +167,29 @@ describe('the squash flow on a 50-revision project (ui)', function () {
   });
 
   it('puts back a partial application of the refactor preview and says so', async () => {
-    mkdirSync(join(project, '.vscode'), { recursive: true });
-    writeFileSync(join(project, '.vscode/settings.json'), JSON.stringify({ 'alembicSquash.refactorPreview': true }));
-    // The workspace setting reaches the extension when VS Code's file watcher reports settings.json,
-    // which takes a while on a busy machine: the review says when it is on.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      await squashFromPalette(4, 2, undefined);
-      await review().getByRole('heading', { name: /Squash 3 revisions/ }).waitFor();
-      if (await review().locator('[data-preview=on]').count()) break;
-      assert.ok(Date.now() < deadline, 'the refactorPreview setting never reached the review');
-      await review().getByRole('button', { name: 'Cancel' }).click();
-      await review().getByText('Cancelled: nothing was written.').waitFor();
-      await wb.page.waitForTimeout(3_000);
+    // As a user does: the Settings editor writes the workspace setting and reloads the configuration
+    // itself (writing settings.json from outside waits on a file watcher, which a loaded CI machine delays).
+    await wb.runCommand('Preferences: Open Workspace Settings');
+    const search = wb.page.locator('.settings-editor .settings-header .suggest-input-container').first();
+    await search.click();
+    await wb.page.keyboard.type('alembicSquash.refactorPreview');
+    const setting = wb.page.locator('.settings-editor .setting-item-bool').filter({ hasText: /Refactor Preview/i }).first();
+    const box = setting.locator('.setting-value-checkbox').first();
+    await box.waitFor();
+    await box.click();
+    await wb.page.waitForFunction(() => document.querySelector('.settings-editor .setting-item-bool .setting-value-checkbox')?.getAttribute('aria-checked') === 'true');
+    const settingsFile = join(project, '.vscode/settings.json');
+    for (let waited = 0; !existsSync(settingsFile) && waited < 10_000; waited += 250) await wb.page.waitForTimeout(250);
+    assert.deepEqual(JSON.parse(readFileSync(settingsFile, 'utf8')), { 'alembicSquash.refactorPreview': true });
+    // This VS Code opens the Settings editor over the workbench: Escape closes it.
+    for (let i = 0; i < 5 && (await wb.page.locator('.settings-editor').isVisible()); i++) {
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(300);
     }
+    await wb.page.locator('.settings-editor').waitFor({ state: 'hidden' });
+    await squashFromPalette(4, 2, undefined);
+    await review().getByRole('heading', { name: /Squash 3 revisions/ }).waitFor();
+    await review().locator('[data-preview=on]').waitFor();
     await review().getByRole('button', { name: 'Apply' }).click();
     // VS Code's preview lists every entry unticked: tick the new file only, then its Apply.
     const entry = wb.page.locator(Selectors.listRow).filter({ hasText: /\(creating\)/ }).first();
