@@ -17,6 +17,39 @@ interface RunningParse {
  * exhaust the stack, the ordinary parse is used.
  */
 export function parsePython(text: string): Tree {
+  const hit = recent.get(text);
+  if (hit) {
+    // Most recently used last: the oldest entries go first.
+    recent.delete(text);
+    recent.set(text, hit);
+    return hit;
+  }
+  const tree = parseUncached(text);
+  remember(text, tree);
+  return tree;
+}
+
+/**
+ * Recent parses by text. A squash parses the same bodies in several passes (helpers carried, the
+ * optimizer, early returns, docstrings, layout, classification): two in three of its parses repeat
+ * one already done. Trees are immutable, so they are shared; the cache is bounded by characters.
+ */
+const recent = new Map<string, Tree>();
+const RECENT_MAX_CHARS = 4_000_000;
+let recentChars = 0;
+
+function remember(text: string, tree: Tree): void {
+  if (text.length > RECENT_MAX_CHARS / 4) return;
+  recent.set(text, tree);
+  recentChars += text.length;
+  for (const oldest of recent.keys()) {
+    if (recentChars <= RECENT_MAX_CHARS) break;
+    recent.delete(oldest);
+    recentChars -= oldest.length;
+  }
+}
+
+function parseUncached(text: string): Tree {
   try {
     const parse = parser.startParse(text) as unknown as RunningParse;
     if (typeof parse.bigReductionCount !== 'number') return parser.parse(text);
