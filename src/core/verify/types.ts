@@ -44,7 +44,12 @@ export interface VerifyOptions {
    * A server already running (kept warm by an editor session or a benchmark) to use instead of
    * starting one; it is not disposed, only the databases created on it are dropped.
    */
-  server?: { server: ThrowawayServer; choice: ProviderChoice };
+  server?: {
+    server: ThrowawayServer;
+    choice: ProviderChoice;
+    /** The caller disposes the server as soon as verify returns: its databases go with it (except on a user's server, `url`). */
+    disposedAfter?: boolean;
+  };
   candidate: VerifyCandidate;
   /**
    * A database on `server` that a run of the chain (the project's own history) was already upgraded

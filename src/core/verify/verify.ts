@@ -16,6 +16,9 @@ import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult
  * A's downgrade or a fresh upgrade to the parent (see downgrade.ts). Only databases created here are
  * written, and everything started is removed, also on cancel and failure.
  */
+/** One side after its downgrade: captured, or the migration error its downgrade raised. */
+type DowngradedSide = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
+
 export async function verifySquash(options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
   const result = await verifyOnce(options);
@@ -74,9 +77,10 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     endSessions = () => Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]);
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
-      const extensions = await historyExtensions(project, chainLocations);
       const copy = await candidateLocations(options, chainLocations);
       cleanups.push(() => copy.dispose());
+      // The extensions only matter to a server being started (PGlite loads them when asked).
+      const extensions = options.server ? [] : await historyExtensions(project, chainLocations);
       // Both drivers start (and import Alembic) while the server starts.
       // On the squash's driver: a caller may have given the chain's one work to do first (an early downgrade).
       const checked = checkAlembic(python, signal, sessions.squash);
@@ -100,13 +104,20 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     running = server;
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
 
-    const newDatabase = async () => {
-      const db = await server.createDatabase();
+    // A caller that disposes its own cluster or container right after verify lets them take the
+    // databases along; a user's server (url) keeps what is not dropped.
+    const dropsDatabases = !options.server?.disposedAfter || server.kind === 'url';
+    const dropLater = (db: ThrowawayDatabase) => {
+      if (!dropsDatabases) return;
       // A server that died takes its databases with it when its folder is removed: nothing to drop.
       // A lost local server or container takes its databases with it; a user's server (url) keeps them.
       cleanups.push(() => server.dropDatabase(db).catch(async (error: Error) => {
         if (server.kind === 'url' || !(await serverLost(server))) throw error;
       }));
+    };
+    const newDatabase = async () => {
+      const db = await server.createDatabase();
+      dropLater(db);
       return db;
     };
     const run = (side: 'chain' | 'squash', db: ThrowawayDatabase, command: 'upgrade' | 'downgrade', target: string, session = sessions[side]) =>
@@ -149,13 +160,47 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     // What does not wait for the squashed history is captured while it upgrades: the caller's chain
     // database (at `to` already), its early downgrade, and the empty database a downgrade to base must give.
     const chainAtTip = options.chainDatabase ? ahead(capture(chainDb)) : undefined;
+    const target = options.downgradeTo;
+    // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
+    // that history when the server is still there, not a failure of the verify.
+    const raisedBy = async (error: Error): Promise<MigrationFailedError> =>
+      error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await serverLost(server)) ? error.cause : Promise.reject(error);
+    const downgradeAndCapture = async (side: 'chain' | 'squash', db: ThrowawayDatabase): Promise<DowngradedSide> => {
+      try {
+        await run(side, db, 'downgrade', target!);
+      } catch (error) {
+        return { raised: await raisedBy(error as Error) };
+      }
+      return { captured: await capture(db) };
+    };
+    // Each side's downgrade runs on a copy of it made as soon as its upgrade ended, while the side
+    // itself is captured at the tip. Where no copy can be made (PGlite; a driver that keeps a
+    // connection open), the side is downgraded after its capture.
+    // (Its promise is wrapped: an awaited promise of a promise would wait for the downgrade itself.)
+    const downgradedEarly = async (side: 'chain' | 'squash', db: ThrowawayDatabase): Promise<{ done: Promise<DowngradedSide> } | undefined> => {
+      if (target === undefined || !server.cloneDatabase) return undefined;
+      const copy = await server.cloneDatabase(db).catch((e: Error) => void options.log?.(`no copy of the ${side} database for an early downgrade: ${e.message}`));
+      if (!copy) return undefined;
+      dropLater(copy);
+      return { done: ahead(downgradeAndCapture(side, copy)) };
+    };
+    let chainDown: Promise<DowngradedSide> | undefined;
+    let squashDown: Promise<DowngradedSide> | undefined;
     const chainDowngraded = options.downgradeTo !== undefined && options.chainDowngraded ? ahead(options.chainDowngraded.then(async (db) => db && { db, captured: await capture(db) })) : undefined;
     const emptyAtBase = options.downgradeTo === 'base' ? ahead(newDatabase().then(capture)) : undefined;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
     // A chain database given by the caller is at `to` already.
     await settled([
-      options.chainDatabase ? Promise.resolve() : phase('migrate-chain', `upgrading the original chain to ${to}`, () => run('chain', chainDb, 'upgrade', to)),
-      phase('migrate-squash', `upgrading the squashed history to ${to}`, () => run('squash', squashDb, 'upgrade', to)),
+      options.chainDatabase
+        ? Promise.resolve()
+        : phase('migrate-chain', `upgrading the original chain to ${to}`, async () => {
+            await run('chain', chainDb, 'upgrade', to);
+            chainDown = (await downgradedEarly('chain', chainDb))?.done;
+          }),
+      phase('migrate-squash', `upgrading the squashed history to ${to}`, async () => {
+        await run('squash', squashDb, 'upgrade', to);
+        squashDown = (await downgradedEarly('squash', squashDb))?.done;
+      }),
     ]);
 
     const [chain, squash] = await phase('capture', 'capturing both schemas and seed data', () => settled([chainAtTip ?? capture(chainDb), capture(squashDb)]));
@@ -195,23 +240,18 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     if (options.downgradeTo !== undefined) {
       const target = options.downgradeTo;
       downgrade = await phase('downgrade', `downgrading both to ${target} and comparing (with a fresh upgrade to ${target})`, async () => {
-        // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
-        // that history when the server is still there, not a failure of the verify.
-        const raisedBy = async (error: Error): Promise<MigrationFailedError> =>
-          error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await serverLost(server)) ? error.cause : Promise.reject(error);
-        type Side = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
-        // The chain's side: the caller's early downgrade of a copy of it, or downgraded here.
-        const chainSide = async (): Promise<Side> => {
+        // The chain's side: the caller's early downgrade of a copy of it, ours, or downgraded here.
+        const chainSide = async (): Promise<DowngradedSide> => {
+          if (chainDown) return chainDown;
           try {
             const done = await chainDowngraded?.catch((error: Error) => {
               throw migrationError('chain', `downgrade ${target}`, error);
             });
             if (done) return { captured: done.captured };
-            await run('chain', chainDb, 'downgrade', target);
           } catch (error) {
             return { raised: await raisedBy(error as Error) };
           }
-          return { captured: await capture(chainDb) };
+          return downgradeAndCapture('chain', chainDb);
         };
         // The chain's history at the target, in the squash's driver (its downgrade is the shorter one).
         const ideal = async (): Promise<CapturedDatabase> => {
@@ -220,14 +260,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
           await run('chain', idealDb, 'upgrade', target, sessions.squash);
           return capture(idealDb);
         };
-        const squashSide = async (): Promise<Side> => {
-          try {
-            await run('squash', squashDb, 'downgrade', target);
-          } catch (error) {
-            return { raised: await raisedBy(error as Error) };
-          }
-          return { captured: await capture(squashDb) };
-        };
+        const squashSide = (): Promise<DowngradedSide> => squashDown ?? downgradeAndCapture('squash', squashDb);
         const [chain, squash, c] = await settled([chainSide(), squashSide(), ideal()] as const);
         // The squash's downgrade fails where the chain's works: the squash is wrong.
         if (squash.raised && !chain.raised) throw new VerifyMigrationError('squash', `downgrade ${target}`, squash.raised);
