@@ -27,6 +27,7 @@ export interface WaitOptions {
 export async function waitUntilReady(config: ClientConfig, options: WaitOptions): Promise<string | undefined> {
   const deadline = Date.now() + options.timeoutMs;
   let last = '';
+  let pause = 10;
   for (;;) {
     if (options.signal?.aborted) throw new OperationAbortedError();
     const failure = await options.failed?.();
@@ -38,7 +39,9 @@ export async function waitUntilReady(config: ClientConfig, options: WaitOptions)
       last = (error as Error).message;
     }
     if (Date.now() > deadline) return `not accepting connections after ${Math.round(options.timeoutMs / 1000)} s (${last})`;
-    await delay(100);
+    // A local server is up within tens of milliseconds: poll often at first, then every 100 ms.
+    await delay(pause);
+    pause = Math.min(100, pause * 1.5);
   }
 }
 

@@ -39,9 +39,20 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
   const log = (line: string) => options.log?.(maskUrl(line));
   const safe: ProviderOptions = { ...options, log };
   if (options.signal?.aborted) throw new OperationAbortedError();
-  // Best effort: leftovers of crashed runs must not pile up, but must never block a start either.
-  for (const leftover of await sweepStale().catch(() => [])) log(`removed leftover ${leftover}`);
-  for (const leftover of await sweepVersionsCopies([tmpdir()]).catch(() => [])) log(`removed leftover ${leftover}`);
+  // Best effort: leftovers of crashed runs must not pile up, but must never block a start either. The
+  // sweep runs alongside the start (`docker ps` alone takes a while): it only removes what belongs to
+  // processes that are gone, never what this one is starting.
+  const sweeping = Promise.all([sweepStale().catch(() => []), sweepVersionsCopies([tmpdir()]).catch(() => [])]).then((lists) => {
+    for (const leftover of lists.flat()) log(`removed leftover ${leftover}`);
+  });
+  try {
+    return await startChosen(options, safe, log);
+  } finally {
+    await sweeping;
+  }
+}
+
+async function startChosen(options: ProviderOptions, safe: ProviderOptions, log: (line: string) => void): Promise<{ server: ThrowawayServer; choice: ProviderChoice }> {
   if (options.provider !== 'auto') {
     const server = await STARTERS[options.provider](safe);
     log(`using ${server.description}`);

@@ -11,7 +11,7 @@ import { OWNER_FILE, TEMP_PREFIX } from './names';
 import { freePort, isListening } from './ports';
 import { isAlive, run, stopChild, tail } from './process';
 import { isRoot, lookupAccount, type Account } from './osuser';
-import { copyTemplate, saveTemplate, templateDir } from './template';
+import { copyTemplate, initdbFlags, saveTemplate, templateDir } from './template';
 import type { ProviderOptions, SchemaDumpOptions, ThrowawayDatabase, ThrowawayServer } from './types';
 
 const USER = 'postgres';
@@ -162,7 +162,7 @@ export class LocalServer implements ThrowawayServer {
         log(`initdb (${bin.dir}) in ${dataDir}`);
         const init = await run(
           path.join(bin.dir, 'initdb'),
-          ['-D', dataDir, '-U', USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+          ['-D', dataDir, '-U', USER, ...initdbFlags(bin)],
           { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder },
         );
         if (init.code !== 0) {
@@ -238,7 +238,8 @@ export class LocalServer implements ThrowawayServer {
   dispose(): Promise<void> {
     this.disposeStarted ??= Date.now();
     this.disposing ??= (async () => {
-      await stopChild(this.child);
+      // SIGQUIT, PostgreSQL's immediate shutdown: no shutdown checkpoint for data removed right after.
+      await stopChild(this.child, undefined, 'SIGQUIT');
       this.databases.forget();
       await rm(this.folder, { recursive: true, force: true });
       this.log(`stopped local PostgreSQL and removed ${this.folder}`);
