@@ -35,6 +35,20 @@ def catalog(conn, sql, **params):
     return [dict(r._mapping) for r in conn.execute(sa.text(sql), params)]
 
 
+def by_table(conn, sql, oids):
+    """One catalog query for every table at once (`:oids`, the rows carrying `relid`), grouped by table."""
+    import sqlalchemy as sa
+
+    out = {oid: [] for oid in oids}
+    if not oids:
+        return out
+    query = sa.text(sql).bindparams(sa.bindparam("oids", type_=sa.ARRAY(sa.Integer)))
+    for r in conn.execute(query, {"oids": list(oids)}):
+        row = dict(r._mapping)
+        out.setdefault(row.pop("relid"), []).append(row)
+    return out
+
+
 def user_tables(conn):
     """Ordinary tables of the user's schemas, not owned by an extension, with why pg_dump must render one."""
     rows = catalog(
@@ -72,27 +86,31 @@ def enum_labels(conn):
     return {(r["schema"], r["name"]): list(r["labels"]) for r in rows}
 
 
-def constraint_facts(conn, oid):
-    """Constraints Alembic cannot render exactly (deferrable, NOT VALID, NO INHERIT, exclusion) by name."""
-    rows = catalog(
+# Catalog facts are read for all tables at once, one query each: a query per table was most of the
+# read's time on a history with many tables.
+
+
+def constraint_facts(conn, oids):
+    """Per table: constraints Alembic cannot render exactly (deferrable, NOT VALID, NO INHERIT, exclusion) by name."""
+    rows = by_table(
         conn,
         """
-        SELECT conname AS name, contype AS type,
+        SELECT conrelid::int AS relid, conname AS name, contype AS type,
                (condeferrable AND contype <> 'f') OR NOT convalidated OR (contype = 'c' AND connoinherit)
                  OR contype NOT IN ('p', 'u', 'c', 'f') AS special
-          FROM pg_constraint WHERE conrelid = :oid
+          FROM pg_constraint WHERE conrelid = ANY (CAST(:oids AS oid[]))
         """,
-        oid=oid,
+        oids,
     )
-    return {r["name"]: r for r in rows}
+    return {oid: {r["name"]: r for r in found} for oid, found in rows.items()}
 
 
-def plain_indexes(conn, oid):
-    """Indexes not backing a constraint that op.create_index reproduces exactly: btree on plain columns."""
-    rows = catalog(
+def plain_indexes(conn, oids):
+    """Per table: indexes not backing a constraint that op.create_index reproduces exactly: btree on plain columns."""
+    rows = by_table(
         conn,
         """
-        SELECT ic.relname AS name,
+        SELECT x.indrelid::int AS relid, ic.relname AS name,
                x.indpred IS NULL AND x.indexprs IS NULL AND am.amname = 'btree' AND x.indnkeyatts = x.indnatts
                  AND NOT EXISTS (SELECT 1 FROM unnest(x.indoption) o WHERE o <> 0)
                  AND NOT EXISTS (SELECT 1 FROM unnest(x.indcollation) WITH ORDINALITY AS k(coll, i)
@@ -103,20 +121,20 @@ def plain_indexes(conn, oid):
                  AND ic.reloptions IS NULL AND NOT x.indnullsnotdistinct
                  AS plain
           FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_am am ON am.oid = ic.relam
-         WHERE x.indrelid = :oid
+         WHERE x.indrelid = ANY (CAST(:oids AS oid[]))
            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid)
         """,
-        oid=oid,
+        oids,
     )
-    return {r["name"] for r in rows if r["plain"]}
+    return {oid: {r["name"] for r in found if r["plain"]} for oid, found in rows.items()}
 
 
-def serial_columns(conn, oid):
-    """Columns whose default is nextval() of a sequence they own, with the sequence's options."""
-    return catalog(
+def serial_columns(conn, oids):
+    """Per table: columns whose default is nextval() of a sequence they own, with the sequence's options."""
+    return by_table(
         conn,
         """
-        SELECT a.attname AS column, s.relname AS sequence, sn.nspname AS sequence_schema,
+        SELECT d.refobjid::int AS relid, a.attname AS column, s.relname AS sequence, sn.nspname AS sequence_schema,
                format_type(q.seqtypid, NULL) AS seqtype, format_type(a.atttypid, NULL) AS coltype,
                q.seqstart = 1 AND q.seqincrement = 1 AND q.seqmin = 1 AND q.seqcache = 1 AND NOT q.seqcycle
                  AND q.seqmax = CASE format_type(q.seqtypid, NULL) WHEN 'integer' THEN 2147483647
@@ -127,31 +145,31 @@ def serial_columns(conn, oid):
           JOIN pg_namespace sn ON sn.oid = s.relnamespace
           JOIN pg_sequence q ON q.seqrelid = s.oid
           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-         WHERE d.refobjid = :oid AND d.deptype = 'a' AND d.classid = 'pg_class'::regclass
+         WHERE d.refobjid = ANY (CAST(:oids AS oid[])) AND d.deptype = 'a' AND d.classid = 'pg_class'::regclass
         """,
-        oid=oid,
+        oids,
     )
 
 
-def volatile_columns(conn, oid):
-    """Columns whose default calls a function that is not immutable (other than nextval): left to their default."""
-    rows = catalog(
+def volatile_columns(conn, oids):
+    """Per table: columns whose default calls a function that is not immutable (other than nextval): left to their default."""
+    rows = by_table(
         conn,
         """
-        SELECT DISTINCT a.attname AS column
+        SELECT DISTINCT ad.adrelid::int AS relid, a.attname AS column
           FROM pg_attrdef ad
           JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
           JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
           JOIN pg_proc p ON p.oid = d.refobjid
-         WHERE ad.adrelid = :oid AND p.provolatile <> 'i' AND p.proname <> 'nextval'
+         WHERE ad.adrelid = ANY (CAST(:oids AS oid[])) AND p.provolatile <> 'i' AND p.proname <> 'nextval'
         UNION
-        SELECT a.attname FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-         WHERE ad.adrelid = :oid AND a.attgenerated = ''
+        SELECT ad.adrelid::int, a.attname FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+         WHERE ad.adrelid = ANY (CAST(:oids AS oid[])) AND a.attgenerated = ''
            AND pg_get_expr(ad.adbin, ad.adrelid) ~* '^(now\\(\\)|CURRENT_(TIMESTAMP|DATE|TIME)|LOCALTIMESTAMP|LOCALTIME|statement_timestamp|clock_timestamp|transaction_timestamp)'
         """,
-        oid=oid,
+        oids,
     )
-    return {r["column"] for r in rows}
+    return {oid: {r["column"] for r in found} for oid, found in rows.items()}
 
 
 def strip_rendered(code):
@@ -203,9 +221,28 @@ class Renderer:
         return strip_rendered(code)
 
 
+def read_catalog_once(dialect):
+    """SQLAlchemy 1.4 reads every enum and domain again for each table it reflects; the database does
+    not change during a read, so once is enough (this dialect belongs to the read's own engine)."""
+    for name in ("_load_enums", "_load_domains"):
+        original = getattr(dialect, name, None)
+        if original is None:
+            continue
+        memo = {}
+
+        def cached(connection, *args, _original=original, _memo=memo, **kw):
+            key = repr((args, sorted((k, v) for k, v in kw.items() if k != "info_cache")))
+            if key not in _memo:
+                _memo[key] = _original(connection, *args, **kw)
+            return _memo[key]
+
+        setattr(dialect, name, cached)
+
+
 def reflect(conn, tables):
     import sqlalchemy as sa
 
+    read_catalog_once(conn.dialect)
     context_impl = Renderer(conn)
     metadata = sa.MetaData()
 
@@ -233,6 +270,8 @@ def render_tables(conn, request):
     dump_tables = set(request.get("dumpTables") or [])
     tables = user_tables(conn)
     renderer, metadata = reflect(conn, tables)
+    oids = [t["oid"] for t in tables]
+    all_constraints, all_serials, all_plain = constraint_facts(conn, oids), serial_columns(conn, oids), plain_indexes(conn, oids)
     facts = {(t["schema"], t["name"]): t for t in tables}
     out_tables, out_indexes, out_fks, fallbacks = [], [], [], []
     for table in list(metadata.tables.values()):
@@ -253,8 +292,8 @@ def render_tables(conn, request):
             fallbacks.append({"schema": key[0], "table": key[1], "reason": reason})
             continue
         oid = fact["oid"]
-        constraints = constraint_facts(conn, oid)
-        serial = {s["column"]: s for s in serial_columns(conn, oid)}
+        constraints = all_constraints[oid]
+        serial = {s["column"]: s for s in all_serials[oid]}
         covered_serials = []
         for column in table.columns:
             s = serial.get(column.name)
@@ -300,7 +339,7 @@ def render_tables(conn, request):
             kept_constraints.append(c.name)
         for col in table.columns:
             col.foreign_keys.clear() if hasattr(col.foreign_keys, "clear") else None
-        plain = plain_indexes(conn, oid)
+        plain = all_plain[oid]
         for index in list(table.indexes):
             if index.name in plain:
                 index.dialect_options["postgresql"]._non_defaults.pop("include", None)
@@ -321,7 +360,7 @@ def render_tables(conn, request):
             "commentedColumns": [c.name for c in table.columns if c.comment],
             "comment": table.comment is not None,
         })
-    return renderer, metadata, out_tables, out_indexes, out_fks, fallbacks
+    return renderer, metadata, tables, out_tables, out_indexes, out_fks, fallbacks
 
 
 def seed_rows(conn, metadata, tables):
@@ -331,36 +370,47 @@ def seed_rows(conn, metadata, tables):
     order = [table_key(t) for t in metadata.sorted_tables]
     order += sorted(k for k in ((t["schema"], t["name"]) for t in tables) if k not in order)
     facts = {(t["schema"], t["name"]): t for t in tables}
+    quote = lambda key: '"%s"."%s"' % (key[0].replace('"', '""'), key[1].replace('"', '""'))  # noqa: E731
+    oids = [t["oid"] for t in tables]
+    all_columns = by_table(
+        conn,
+        """
+        SELECT a.attrelid::int AS relid, a.attname AS name, a.attgenerated <> '' AS generated, a.attidentity AS identity,
+               format_type(a.atttypid, NULL) AS type
+          FROM pg_attribute a WHERE a.attrelid = ANY (CAST(:oids AS oid[])) AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY a.attrelid, a.attnum
+        """,
+        oids,
+    )
+    all_pks = by_table(
+        conn,
+        "SELECT x.indrelid::int AS relid, a.attname AS name FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey) "
+        "WHERE x.indrelid = ANY (CAST(:oids AS oid[])) AND x.indisprimary",
+        oids,
+    )
+    all_volatile = volatile_columns(conn, oids)
+    counts = {}
+    if tables:
+        counts = dict(conn.execute(sa.text(" UNION ALL ".join(
+            "SELECT %d, count(*) FROM ONLY %s" % (t["oid"], quote((t["schema"], t["name"]))) for t in tables
+        ))).all())
     seeds = []
     for key in order:
         fact = facts.get(key)
         if fact is None:
             continue
         oid = fact["oid"]
-        columns = catalog(
-            conn,
-            """
-            SELECT a.attname AS name, a.attgenerated <> '' AS generated, a.attidentity AS identity,
-                   format_type(a.atttypid, NULL) AS type
-              FROM pg_attribute a WHERE a.attrelid = :oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
-            """,
-            oid=oid,
-        )
-        qualified = '"%s"."%s"' % (key[0].replace('"', '""'), key[1].replace('"', '""'))
-        count = conn.execute(sa.text("SELECT count(*) FROM ONLY %s" % qualified)).scalar()
+        columns = all_columns[oid]
+        qualified = quote(key)
+        count = counts.get(oid)
         if not count:
             continue
-        volatile = volatile_columns(conn, oid)
+        volatile = all_volatile[oid]
         kept = [c for c in columns if not c["generated"] and c["name"] not in volatile]
         if not kept:
             continue
         quoted = ['"%s"' % c["name"].replace('"', '""') for c in kept]
-        pk = catalog(
-            conn,
-            "SELECT a.attname AS name FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey) "
-            "WHERE x.indrelid = :oid AND x.indisprimary",
-            oid=oid,
-        )
+        pk = all_pks[oid]
         order_by = ", ".join('"%s"' % p["name"].replace('"', '""') for p in pk) or ", ".join("%s::text" % q for q in quoted)
         always = any(c["identity"] == "a" for c in kept)
         seed = {"schema": key[0], "table": key[1], "rows": count, "leftToDefault": sorted(volatile & {c["name"] for c in columns})}
@@ -462,8 +512,8 @@ def read(request, url):
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            renderer, metadata, tables, indexes, fks, fallbacks = render_tables(conn, request)
-            seeds = seed_rows(conn, metadata, user_tables(conn))
+            renderer, metadata, found, tables, indexes, fks, fallbacks = render_tables(conn, request)
+            seeds = seed_rows(conn, metadata, found)
             return {
                 "tables": tables,
                 "indexes": indexes,
