@@ -6,14 +6,15 @@ Run with the project's interpreter:
                      COMMAND [TARGET]
 
 COMMAND is one of: check, heads, current, upgrade-order, upgrade TARGET, downgrade TARGET, stamp TARGET,
-stamp-purge TARGET, render-template, snapshot. Exactly one JSON document is written to stdout; everything else (the
+stamp-purge TARGET, render-template, compile, snapshot. Exactly one JSON document is written to stdout; everything else (the
 project's logging, print() calls in migrations) goes to stderr.
 
 The database URL is read from the environment variable ALEMBIC_SQUASH_DATABASE_URL (never from
 argv, so it does not show up in process listings) and injected where env.py files usually look:
 the config's sqlalchemy.url, common environment variables and `-x url=` / `-x sqlalchemy.url=`.
 
-render-template reads `{"template": PATH?, "variables": {...}}` from stdin; snapshot reads the
+render-template reads `{"template": PATH?, "variables": {...}}` from stdin; compile reads `{"text", "fileName"}`
+and answers whether Python compiles it; snapshot reads the
 request of snapshot.py from stdin and reads the database at ALEMBIC_SQUASH_DATABASE_URL (no config needed).
 In `serve` mode a request's stdin is its "input" field.
 Compatible with Alembic 1.8 through 1.16 (features are detected, not assumed).
@@ -316,6 +317,18 @@ def render_template(config):
     return {"text": text, "template": os.path.abspath(template), "encoding": encoding}
 
 
+def compile_source():
+    """compile() of {"text", "fileName"}: a running driver checks a rendered file without a new interpreter.
+    No .pyc is written; a SyntaxError is an answer (with its line), not a failure of the driver."""
+    request = json.loads(read_input() or "{}")
+    try:
+        compile(request.get("text") or "", request.get("fileName") or "<squash>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+        return {"compiled": False, "error": detail, "line": exc.lineno}
+    return {"compiled": True}
+
+
 def read_snapshot():
     """python/snapshot.py in this interpreter: SQLAlchemy is already imported in a `serve` driver."""
     snapshot = sys.modules.get("_alembic_squash_snapshot")
@@ -485,6 +498,8 @@ def main(argv):
             config = make_config(args, os.environ.get(URL_ENV))
         if args.command == "render-template":
             result = render_template(config)
+        elif args.command == "compile":
+            result = compile_source()
         elif args.command == "snapshot":
             result = read_snapshot()
         else:

@@ -1,9 +1,8 @@
-import type { AlembicSession } from '../alembic';
 import type { ProjectConfig } from '../project';
 import { ScriptDirectory } from '../scripts';
 import { buildEdits } from './edits';
 import { planSquash, type SourceFile } from './plan';
-import { renderSquash } from './render';
+import { renderSquash, type RenderSquashInput } from './render';
 import type { FileEdit, RenderResult, SquashOptions, SquashPlan } from './types';
 
 export interface PrepareSquashInput {
@@ -53,10 +52,10 @@ export async function planRange(input: Pick<PrepareSquashInput, 'project' | 'scr
 
 /** The second half: the planned range rendered as one revision, and its edits. */
 export async function renderPlanned(
-  input: Pick<PrepareSquashInput, 'project' | 'options' | 'python' | 'hooks' | 'hooksSkippedBecause'> & { session?: AlembicSession },
+  input: Pick<PrepareSquashInput, 'project' | 'options' | 'python' | 'hooks' | 'hooksSkippedBecause'> & Pick<RenderSquashInput, 'session' | 'check'>,
   { plan, scripts, files }: PlannedSquash,
 ): Promise<PreparedSquash> {
-  const render = await renderSquash({ plan, files, project: input.project, python: input.python, session: input.session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause });
+  const render = await renderSquash({ plan, files, project: input.project, python: input.python, session: input.session, hooks: input.hooks, hooksSkippedBecause: input.hooksSkippedBecause, check: input.check });
   const edits = buildEdits(plan, render, files, { archiveDir: input.options?.archiveDir });
   return { plan, render, edits, scripts };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import type { AlembicSession } from '../alembic';
 import type { PostWriteHook } from '../project/types';
 
 interface RunResult {
@@ -36,8 +37,22 @@ const COMPILE = [
   '    raise',
 ].join('\n');
 
-/** Compiles `text` with the project's interpreter; undefined when fine, the error text otherwise. */
-export async function compileCheck(python: string, text: string, fileName: string): Promise<{ ok: true } | { ok: false; error: string; line?: number } | { ok: 'unavailable'; reason: string }> {
+export type CompileOutcome = { ok: true } | { ok: false; error: string; line?: number } | { ok: 'unavailable'; reason: string };
+
+/**
+ * Compiles `text` with the project's interpreter: in a running driver of it when given (no interpreter
+ * start), else in a new one.
+ */
+export async function compileCheck(python: string, text: string, fileName: string, session?: AlembicSession): Promise<CompileOutcome> {
+  if (session) {
+    const doc = (await session.request({ argv: ['compile'], input: JSON.stringify({ text, fileName }) }).catch(() => undefined))?.document;
+    if (doc?.ok === true && doc.compiled === true) return { ok: true };
+    if (doc?.ok === true && doc.compiled === false) {
+      const line = typeof doc.line === 'number' && doc.line > 0 ? doc.line : undefined;
+      return { ok: false, error: String(doc.error).split('\n').slice(-4).join('\n'), ...(line ? { line } : {}) };
+    }
+    // A driver that cannot answer (it died, or an older driver.py): a new interpreter has the last word.
+  }
   const r = await run(python, ['-c', COMPILE, fileName], text);
   if (r.error) return { ok: 'unavailable', reason: r.error.message };
   if (r.code === 0) return { ok: true };

@@ -39,6 +39,11 @@ export interface RenderSquashInput {
   hooksSkippedBecause?: string;
   /** A long-lived driver of `python` to render script.py.mako in (no interpreter start). */
   session?: AlembicSession;
+  /**
+   * false: the text is never written (the snapshot strategy reads only its classification and size),
+   * so it is neither parsed back nor compiled. Default true.
+   */
+  check?: boolean;
 }
 
 /** What matters of Alembic's default template when a project has none: where the bodies go and how deep. */
@@ -201,7 +206,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     hookProblems.push(...hooked.problems);
   }
 
-  await validate(text, fileName, input.python, warnings);
+  if (input.check !== false) await validate(text, fileName, input.python, warnings, input.session);
   return {
     text,
     fileName,
@@ -303,7 +308,7 @@ export async function withHooks(
   }
 }
 
-export async function validate(text: string, fileName: string, python: string | undefined, warnings: string[]): Promise<void> {
+export async function validate(text: string, fileName: string, python: string | undefined, warnings: string[], session?: AlembicSession): Promise<void> {
   const parsed = parseMigration(text);
   const syntax = parsed.problems.filter((p) => p.code === 'syntax-error');
   if (syntax.length) {
@@ -312,7 +317,7 @@ export async function validate(text: string, fileName: string, python: string | 
     // Python has the last word: @lezer/python reports false errors in very long bodies (its LR stack
     // is cut after ~440 blank-line-separated statements), and where the error is real, Python names
     // the line an unclosed bracket opened on rather than where the parser noticed it.
-    const compiled = python ? await compileCheck(python, text, fileName) : undefined;
+    const compiled = python ? await compileCheck(python, text, fileName, session) : undefined;
     if (compiled?.ok === true) {
       warnings.push(`The built-in parser could not read the squashed file past line ${line}; Python compiles it`);
       return;
@@ -324,7 +329,7 @@ export async function validate(text: string, fileName: string, python: string | 
     warnings.push('Not compiled with Python (no interpreter given); checked with the parser only');
     return;
   }
-  const compiled = await compileCheck(python, text, fileName);
+  const compiled = await compileCheck(python, text, fileName, session);
   if (compiled.ok === false) throw new RenderFailedError('compile', compiled.error, text, compiled.line);
   if (compiled.ok === 'unavailable') warnings.push(`Not compiled with Python (${compiled.reason}); checked with the parser only`);
 }

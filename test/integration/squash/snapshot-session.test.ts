@@ -9,6 +9,7 @@ import { splitDump } from '../../../src/core/schema';
 import { readSnapshotFacts } from '../../../src/core/squash/snapshot/facts';
 import { assembleBodies } from '../../../src/core/squash/snapshot/assemble';
 import { renderSnapshotFile } from '../../../src/core/squash/snapshot/file';
+import { compileCheck } from '../../../src/core/squash/python';
 import { planSquash, type SourceFile } from '../../../src/core/squash/plan';
 import { ScriptDirectory } from '../../../src/core/scripts';
 import { clusterUnavailableReason, startCluster, type Cluster } from '../../support/pg-cluster';
@@ -64,6 +65,25 @@ describe('snapshot read and render in a running Alembic driver', function () {
     assert.equal(alone.renderedWith, 'project-template');
     assert.equal(inDriver.renderedWith, 'project-template');
     assert.equal(inDriver.text, alone.text);
+  });
+
+  it('compiles a rendered file in the driver as a new interpreter does: fine, or the same error at the same line', async () => {
+    const good = 'def upgrade():\n    op.execute("SELECT 1")\n';
+    const bad = 'def upgrade():\n    op.execute(\n        "SELECT 1"\n\ndef downgrade():\n    pass\n';
+    assert.deepEqual(await compileCheck(PYTHON, good, '0001_x.py', session), { ok: true });
+    const alone = await compileCheck(PYTHON, bad, '0001_x.py');
+    const inDriver = await compileCheck(PYTHON, bad, '0001_x.py', session);
+    assert.equal(alone.ok, false);
+    assert.deepEqual(inDriver, alone);
+    // The driver answered it itself (`compile`), with the line Python names.
+    const answer = (await session.request({ argv: ['compile'], input: JSON.stringify({ text: bad, fileName: '0001_x.py' }) })).document;
+    assert.equal(answer?.compiled, false);
+    assert.equal(answer?.line, (alone as { line?: number }).line);
+    // Nothing of it is left in the driver: it still runs Alembic.
+    const config = { configPath: path.join(copy.dir, 'alembic.ini') };
+    const current = await runAlembic({ python: PYTHON, session, project: config, databaseUrl: url }, { command: 'current' });
+    assert.ok(current.current.length > 0);
+    assert.deepEqual(current, await runAlembic({ python: PYTHON, project: config, databaseUrl: url }, { command: 'current' }));
   });
 
   it('a database that cannot be read fails as the snapshot read, in the driver as alone', async () => {

@@ -112,6 +112,6 @@ export async function renderSnapshotFile(input: RenderSnapshotFileInput): Promis
     hooksRun.push(...hooked.ran);
     hookProblems.push(...hooked.problems);
   }
-  await validate(text, fileName, input.python, warnings);
+  await validate(text, fileName, input.python, warnings, input.session);
   return { text, fileName, renderedWith, ...(builtinReason ? { builtinReason } : {}), classification: input.classification, partialDowngrade: [], renames: [], droppedHelpers: [], noOpDowngrades: [], optimizations: [], projectImports: input.projectImports ?? [], hooksRun, hookProblems, ...(hooksSkipped ? { hooksSkipped } : {}), warnings };
 }
