@@ -27,8 +27,11 @@ export interface SnapshotSquashInput {
   urlEnvVars?: string[];
   /** `sql`: pg_dump's statements (and the tables) in a .sql file next to the revision. Default `python`. */
   format?: SnapshotFormat;
-  /** The range, when the caller already planned it (planRange); its op-merge render runs alongside the chain. */
-  planned?: PlannedSquash;
+  /**
+   * The range, when the caller plans it (planRange): planned already, or being planned while the
+   * server and the interpreters start. Its op-merge render runs alongside the chain.
+   */
+  planned?: PlannedSquash | Promise<PlannedSquash>;
   signal?: AbortSignal;
   log?: (line: string) => void;
   onProgress?: (message: string) => void;
@@ -36,6 +39,13 @@ export interface SnapshotSquashInput {
   hooks?: boolean;
   hooksSkippedBecause?: string;
 }
+
+/**
+ * The op-merge squash rendered alongside a snapshot is counted and read for what the chain did, never
+ * written: the project's post_write_hooks (a formatter on a long file) and the parse and compile checks
+ * would be work for nothing. A fallback to it (`auto`) renders it again, whole.
+ */
+const UNWRITTEN = { check: false, hooks: false, hooksSkippedBecause: 'the op-merge squash is only compared with the snapshot here, not written' } as const;
 
 export type SnapshotPhase = 'plan' | 'chain' | 'read' | 'render' | 'proof';
 
@@ -79,7 +89,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   // The proof's two Alembic drivers start now too, and one of them answers the check.
   const sessions = { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
   const starting = (async () => {
-    const extensions = await historyExtensions(project);
+    // Only PGlite needs to know them (it loads contrib extensions when asked): no reading of every file otherwise.
+    const extensions = ['pglite', 'auto'].includes(input.provider.provider) ? await historyExtensions(project) : [];
     const [checked, start] = await Promise.allSettled([checkAlembic(python, signal, sessions.chain), startServer({ ...input.provider, extensions, signal, log: input.log })]);
     if (start.status === 'fulfilled') server = start.value.server;
     if (checked.status === 'rejected') throw checked.reason;
@@ -90,7 +101,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   starting.catch(() => undefined);
   try {
     // Planning is quick; the op-merge render then runs alongside the chain, which needs only the plan.
-    const planned = input.planned ?? (await timed('plan', 'planning the squash', () => planRange(input)));
+    const planned = await timed('plan', 'planning the squash', async () => (await input.planned) ?? planRange(input));
     const { plan, files } = planned;
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
@@ -100,20 +111,27 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
         { python, session, project: { configPath: project.configPath!, section: project.section || undefined }, databaseUrl: db.url, envVarNames: input.urlEnvVars, signal, log: input.log },
         { command, target },
       );
-    /** A new database with the chain run up to `target` in it (in a driver already started, when given). */
-    const chainDatabase = async (session?: AlembicSession, target = plan.tip) => {
+    const newDatabase = async () => {
       const db = await server!.createDatabase();
       databases.push(db);
+      return db;
+    };
+    /** A database (new unless given) with the chain run up to `target`, in a driver already started when given. */
+    const chainDatabase = async (session?: AlembicSession, target = plan.tip, database?: Promise<ThrowawayDatabase>) => {
+      const db = await (database ?? newDatabase());
       await alembic(db, session, 'upgrade', target);
       return db;
     };
+    // Both runs of the chain below get their databases as soon as the server is up.
+    const firstDatabases = starting.then(() => Promise.all([newDatabase(), newDatabase()]));
+    pending.push(firstDatabases);
+    firstDatabases.catch(() => undefined);
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
     // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
     // the proof compares at) alongside the first run, in the other driver, instead of inside the proof;
     // then a copy of it is downgraded to base for the proof's downgrade check while the snapshot is read.
     const sideAReady = (async () => {
-      await starting;
-      const db = await chainDatabase(sessions.chain, 'heads');
+      const db = await chainDatabase(sessions.chain, 'heads', firstDatabases.then(([a]) => a));
       // Copied before the proof reads side A (a copy needs the original idle); where copies cannot be
       // made (PGlite) or fail, the proof downgrades side A itself.
       const copy = await server!.cloneDatabase?.(db).catch((e: Error) => void input.log?.(`no copy of the chain's database for an early downgrade: ${e.message}`));
@@ -129,13 +147,17 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     sideAReady.catch(() => undefined);
     sideADowngraded.catch(() => undefined);
     // The op-merge squash (what the chain did that a snapshot drops) is needed by the render only; its
-    // template goes through the chain's driver between side A's commands.
-    const rendering = timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain }, planned));
+    // template goes through the chain's driver between side A's commands. Node's event loop is also the
+    // server start's and the chain's: the render, which holds it for a while, starts once both runs of
+    // the chain are under way (they take longer than it does).
+    const rendering = firstDatabases
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain, ...UNWRITTEN }, planned)));
     pending.push(rendering);
     rendering.catch(() => undefined); // awaited before the render, or settled in the finally
     const { started, db } = await timed('chain', `running the chain to ${plan.tip} on a throwaway PostgreSQL`, async () => {
       const started = await starting;
-      return { started, db: await chainDatabase(sessions.squash) };
+      return { started, db: await chainDatabase(sessions.squash, plan.tip, firstDatabases.then(([, b]) => b)) };
     });
     const { facts, statements } = await timed('read', 'reading the schema and rows the chain left', async () => {
       // In the driver that ran the chain: SQLAlchemy is imported already, and it is idle until the proof.
@@ -173,7 +195,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           project,
           python,
           provider: input.provider,
-          server: { server: server!, choice: started.choice },
+          server: { server: server!, choice: started.choice, disposedAfter: true },
           // Side A: the chain's own run above, and its copy downgraded early; a second proof runs the chain again.
           chainDatabase: sideA,
           chainDowngraded: attempt === 1 ? sideADowngraded : undefined,

@@ -1,7 +1,7 @@
 import { AlembicUnavailableError, MigrationFailedError, AlembicCommandError } from '../../alembic';
 import { ProviderUnavailableError } from '../../postgres';
 import { VerifyMigrationError } from '../../verify/errors';
-import { planRange, renderPlanned, type PreparedSquash } from '../prepare';
+import { planRange, renderPlanned, type PlannedSquash, type PreparedSquash } from '../prepare';
 import { SnapshotNotProvenError, SnapshotRangeError } from './errors';
 import { snapshotSquash, type SnapshotSquash, type SnapshotSquashInput } from './snapshot';
 
@@ -20,18 +20,39 @@ export interface StrategySquash {
  * is proven; the op-merge squash otherwise, saying why. `snapshot` refuses instead of falling back.
  */
 export async function squashWithStrategy(strategy: Strategy, input: Omit<SnapshotSquashInput, 'planned'>): Promise<StrategySquash> {
-  const planned = await planRange(input);
+  const planning = planRange(input);
+  // A range from base goes to the snapshot (unless asked otherwise): its server and interpreters start
+  // while the range is planned instead of after.
+  let early: Promise<SnapshotSquash> | undefined;
+  if (strategy !== 'ops' && input.from === 'base' && input.project.configPath) {
+    planning.catch(() => undefined); // awaited below
+    early = snapshotSquash({ ...input, planned: planning });
+    early.catch(() => undefined); // awaited below, or settled before the op-merge squash
+  }
+  // Nothing is thrown before the early snapshot has removed what it started.
+  const settleEarly = () => early?.then(() => undefined, () => undefined);
+  const planned = await planning.catch(async (error: unknown) => {
+    await settleEarly();
+    throw error;
+  });
   // The op-merge squash; for the snapshot it is rendered alongside the chain instead, first.
   const ops = () => renderPlanned(input, planned);
   if (strategy === 'ops') return { strategy: 'ops', reason: 'asked for (--strategy ops)', prepared: await ops() };
   if (strategy === 'auto' && !planned.plan.fromBase) {
+    await settleEarly();
     return { strategy: 'ops', reason: `the range does not start at base (it revises ${planned.plan.downRevisions.join(', ')}): the snapshot strategy renders whole histories only`, prepared: await ops() };
   }
   if (strategy === 'auto' && !input.project.configPath) {
     return { strategy: 'ops', reason: 'there is no alembic.ini or pyproject.toml to run the chain with', prepared: await ops() };
   }
+  return snapshotOrFallback(strategy, input, planned, early ?? snapshotSquash({ ...input, planned }));
+}
+
+/** The snapshot's outcome: proven, or (`auto`) the op-merge squash with the reason. */
+async function snapshotOrFallback(strategy: Strategy, input: Omit<SnapshotSquashInput, 'planned'>, planned: PlannedSquash, running: Promise<SnapshotSquash>): Promise<StrategySquash> {
+  const ops = () => renderPlanned(input, planned);
   try {
-    const snapshot = await snapshotSquash({ ...input, planned });
+    const snapshot = await running;
     const why = strategy === 'snapshot' ? 'asked for (--strategy snapshot)' : 'the range starts at base and the chain runs on a throwaway PostgreSQL';
     return { strategy: 'snapshot', reason: `${why}; proven equal to the chain${snapshot.reEmitted.length ? ` after re-emitting ${snapshot.reEmitted.join(', ')} from pg_dump` : ''}`, prepared: snapshot, snapshot };
   } catch (error) {
