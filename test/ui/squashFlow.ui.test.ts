@@ -177,7 +177,7 @@ describe('the squash flow on a 50-revision project (ui)', function () {
     const box = setting.locator('.setting-value-checkbox').first();
     await box.waitFor();
     await box.click();
-    await wb.page.waitForFunction(() => document.querySelector('.settings-editor .setting-item-bool .setting-value-checkbox')?.getAttribute('aria-checked') === 'true');
+    await setting.locator('.setting-value-checkbox[aria-checked=true]').waitFor();
     const settingsFile = join(project, '.vscode/settings.json');
     for (let waited = 0; !existsSync(settingsFile) && waited < 10_000; waited += 250) await wb.page.waitForTimeout(250);
     assert.deepEqual(JSON.parse(readFileSync(settingsFile, 'utf8')), { 'alembicSquash.refactorPreview': true });
