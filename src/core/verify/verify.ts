@@ -104,9 +104,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     running = server;
     if (extensions.length) options.log?.(`extensions used by the migrations: ${extensions.join(', ')}`);
 
-    // A caller that disposes its own cluster or container right after verify lets them take the
-    // databases along; a user's server (url) keeps what is not dropped.
-    const dropsDatabases = !options.server?.disposedAfter || server.kind === 'url';
+    // A server verify started, or one its caller disposes right after, takes its databases along
+    // (a cluster's folder, a container); a user's server (url) keeps what is not dropped.
+    const dropsDatabases = server.kind === 'url' || (options.server !== undefined && !options.server.disposedAfter);
     const dropLater = (db: ThrowawayDatabase) => {
       if (!dropsDatabases) return;
       // A server that died takes its databases with it when its folder is removed: nothing to drop.
