@@ -39,7 +39,10 @@ export async function verifyCommand(args: VerifyArgs, o: Output): Promise<number
   // Ctrl-C from the first moment: before anything starts it only marks the run as cancelled.
   const interrupt = cancelOnInterrupt();
   try {
-    return await verifyInterruptible(args, o, interrupt.signal);
+    const code = await verifyInterruptible(args, o, interrupt.signal);
+    // A Ctrl-C while the result was printed or the copies removed still ends as a cancel (130), never as 0.
+    if (interrupt.signal.aborted) throw new VerifyCancelledError();
+    return code;
   } catch (error) {
     // Whatever failed after a Ctrl-C (a driver killed by the same signal, a half-read project) failed because of it.
     if (interrupt.signal.aborted && !(error instanceof UsageError)) throw new VerifyCancelledError();

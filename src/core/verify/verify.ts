@@ -9,6 +9,9 @@ import { lostWhile, serverLost } from './liveness';
 import { captureDatabase, historyExtensions, type CapturedDatabase } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
 
+/** One side after its downgrade: captured, or the migration error its downgrade raised. */
+type DowngradedSide = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
+
 /**
  * Chain vs squash on one throwaway server (DESIGN.md "Verify semantics"): database A gets the
  * original chain up to the tip, B the squashed history; their normalized schemas and seed data must
@@ -16,12 +19,11 @@ import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult
  * A's downgrade or a fresh upgrade to the parent (see downgrade.ts). Only databases created here are
  * written, and everything started is removed, also on cancel and failure.
  */
-/** One side after its downgrade: captured, or the migration error its downgrade raised. */
-type DowngradedSide = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
-
 export async function verifySquash(options: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
   const result = await verifyOnce(options);
+  // A Ctrl-C during the cleanup (after the last phase's check) still ends as a cancel, never as "equal".
+  if (options.signal?.aborted) throw new VerifyCancelledError();
   return { ...result, totalMs: Date.now() - started };
 }
 
