@@ -178,9 +178,11 @@ describe('the squash flow on a 50-revision project (ui)', function () {
     await box.waitFor();
     await box.click();
     await setting.locator('.setting-value-checkbox[aria-checked=true]').waitFor();
+    // VS Code creates the file as `{}` first, then writes the setting into it.
     const settingsFile = join(project, '.vscode/settings.json');
-    for (let waited = 0; !existsSync(settingsFile) && waited < 10_000; waited += 250) await wb.page.waitForTimeout(250);
-    assert.deepEqual(JSON.parse(readFileSync(settingsFile, 'utf8')), { 'alembicSquash.refactorPreview': true });
+    const written = () => (existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '');
+    for (let waited = 0; !written().includes('refactorPreview') && waited < 10_000; waited += 250) await wb.page.waitForTimeout(250);
+    assert.deepEqual(JSON.parse(written()), { 'alembicSquash.refactorPreview': true });
     // This VS Code opens the Settings editor over the workbench: Escape closes it.
     for (let i = 0; i < 5 && (await wb.page.locator('.settings-editor').isVisible()); i++) {
       await wb.page.keyboard.press('Escape');
