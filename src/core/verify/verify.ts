@@ -162,14 +162,14 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     // What does not wait for the squashed history is captured while it upgrades: the caller's chain
     // database (at `to` already), its early downgrade, and the empty database a downgrade to base must give.
     const chainAtTip = options.chainDatabase ? ahead(capture(chainDb)) : undefined;
-    const target = options.downgradeTo;
+    const downgradeTarget = options.downgradeTo;
     // A downgrade that raises (a history declared irreversible, a broken downgrade) is a fact about
     // that history when the server is still there, not a failure of the verify.
     const raisedBy = async (error: Error): Promise<MigrationFailedError> =>
       error instanceof VerifyMigrationError && error.cause instanceof MigrationFailedError && !error.cause.missingModule && !(await serverLost(server)) ? error.cause : Promise.reject(error);
     const downgradeAndCapture = async (side: 'chain' | 'squash', db: ThrowawayDatabase): Promise<DowngradedSide> => {
       try {
-        await run(side, db, 'downgrade', target!);
+        await run(side, db, 'downgrade', downgradeTarget!);
       } catch (error) {
         return { raised: await raisedBy(error as Error) };
       }
@@ -180,7 +180,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     // connection open), the side is downgraded after its capture.
     // (Its promise is wrapped: an awaited promise of a promise would wait for the downgrade itself.)
     const downgradedEarly = async (side: 'chain' | 'squash', db: ThrowawayDatabase): Promise<{ done: Promise<DowngradedSide> } | undefined> => {
-      if (target === undefined || !server.cloneDatabase) return undefined;
+      if (downgradeTarget === undefined || !server.cloneDatabase) return undefined;
       const copy = await server.cloneDatabase(db).catch((e: Error) => void options.log?.(`no copy of the ${side} database for an early downgrade: ${e.message}`));
       if (!copy) return undefined;
       dropLater(copy);
