@@ -21,10 +21,11 @@ export interface StrategySquash {
  */
 export async function squashWithStrategy(strategy: Strategy, input: Omit<SnapshotSquashInput, 'planned'>): Promise<StrategySquash> {
   const planning = planRange(input);
-  // A range from base goes to the snapshot (unless asked otherwise): its server and interpreters start
-  // while the range is planned instead of after.
+  // The snapshot's server and interpreters start while the range is planned instead of after: when it
+  // is asked for (a range not from base is refused, and only then was the start for nothing), or for
+  // `auto` from `base`.
   let early: Promise<SnapshotSquash> | undefined;
-  if (strategy !== 'ops' && input.from === 'base' && input.project.configPath) {
+  if ((strategy === 'snapshot' || (strategy === 'auto' && input.from === 'base')) && input.project.configPath) {
     planning.catch(() => undefined); // awaited below
     early = snapshotSquash({ ...input, planned: planning });
     early.catch(() => undefined); // awaited below, or settled before the op-merge squash
