@@ -42,7 +42,8 @@ def by_table(conn, sql, oids):
     out = {oid: [] for oid in oids}
     if not oids:
         return out
-    query = sa.text(sql).bindparams(sa.bindparam("oids", type_=sa.ARRAY(sa.Integer)))
+    # Object ids are unsigned 32-bit: on a long-lived server they pass 2^31, beyond an INTEGER.
+    query = sa.text(sql).bindparams(sa.bindparam("oids", type_=sa.ARRAY(sa.BigInteger)))
     for r in conn.execute(query, {"oids": list(oids)}):
         row = dict(r._mapping)
         out.setdefault(row.pop("relid"), []).append(row)
@@ -95,7 +96,7 @@ def constraint_facts(conn, oids):
     rows = by_table(
         conn,
         """
-        SELECT conrelid::int AS relid, conname AS name, contype AS type,
+        SELECT conrelid AS relid, conname AS name, contype AS type,
                (condeferrable AND contype <> 'f') OR NOT convalidated OR (contype = 'c' AND connoinherit)
                  OR contype NOT IN ('p', 'u', 'c', 'f') AS special
           FROM pg_constraint WHERE conrelid = ANY (CAST(:oids AS oid[]))
@@ -110,7 +111,7 @@ def plain_indexes(conn, oids):
     rows = by_table(
         conn,
         """
-        SELECT x.indrelid::int AS relid, ic.relname AS name,
+        SELECT x.indrelid AS relid, ic.relname AS name,
                x.indpred IS NULL AND x.indexprs IS NULL AND am.amname = 'btree' AND x.indnkeyatts = x.indnatts
                  AND NOT EXISTS (SELECT 1 FROM unnest(x.indoption) o WHERE o <> 0)
                  AND NOT EXISTS (SELECT 1 FROM unnest(x.indcollation) WITH ORDINALITY AS k(coll, i)
@@ -134,7 +135,7 @@ def serial_columns(conn, oids):
     return by_table(
         conn,
         """
-        SELECT d.refobjid::int AS relid, a.attname AS column, s.relname AS sequence, sn.nspname AS sequence_schema,
+        SELECT d.refobjid AS relid, a.attname AS column, s.relname AS sequence, sn.nspname AS sequence_schema,
                format_type(q.seqtypid, NULL) AS seqtype, format_type(a.atttypid, NULL) AS coltype,
                q.seqstart = 1 AND q.seqincrement = 1 AND q.seqmin = 1 AND q.seqcache = 1 AND NOT q.seqcycle
                  AND q.seqmax = CASE format_type(q.seqtypid, NULL) WHEN 'integer' THEN 2147483647
@@ -156,14 +157,14 @@ def volatile_columns(conn, oids):
     rows = by_table(
         conn,
         """
-        SELECT DISTINCT ad.adrelid::int AS relid, a.attname AS column
+        SELECT DISTINCT ad.adrelid AS relid, a.attname AS column
           FROM pg_attrdef ad
           JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
           JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_proc'::regclass
           JOIN pg_proc p ON p.oid = d.refobjid
          WHERE ad.adrelid = ANY (CAST(:oids AS oid[])) AND p.provolatile <> 'i' AND p.proname <> 'nextval'
         UNION
-        SELECT ad.adrelid::int, a.attname FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+        SELECT ad.adrelid, a.attname FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
          WHERE ad.adrelid = ANY (CAST(:oids AS oid[])) AND a.attgenerated = ''
            AND pg_get_expr(ad.adbin, ad.adrelid) ~* '^(now\\(\\)|CURRENT_(TIMESTAMP|DATE|TIME)|LOCALTIMESTAMP|LOCALTIME|statement_timestamp|clock_timestamp|transaction_timestamp)'
         """,
@@ -375,7 +376,7 @@ def seed_rows(conn, metadata, tables):
     all_columns = by_table(
         conn,
         """
-        SELECT a.attrelid::int AS relid, a.attname AS name, a.attgenerated <> '' AS generated, a.attidentity AS identity,
+        SELECT a.attrelid AS relid, a.attname AS name, a.attgenerated <> '' AS generated, a.attidentity AS identity,
                format_type(a.atttypid, NULL) AS type
           FROM pg_attribute a WHERE a.attrelid = ANY (CAST(:oids AS oid[])) AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum
@@ -384,7 +385,7 @@ def seed_rows(conn, metadata, tables):
     )
     all_pks = by_table(
         conn,
-        "SELECT x.indrelid::int AS relid, a.attname AS name FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey) "
+        "SELECT x.indrelid AS relid, a.attname AS name FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey) "
         "WHERE x.indrelid = ANY (CAST(:oids AS oid[])) AND x.indisprimary",
         oids,
     )

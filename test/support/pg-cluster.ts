@@ -33,6 +33,8 @@ export interface Cluster {
 export interface StartClusterOptions {
   /** Defaults to $PG_BIN_DIR, else the newest /usr/lib/postgresql/N/bin. */
   binDir?: string;
+  /** The next object id (pg_resetwal -o): a long-lived server's ids pass 2^31. */
+  nextOid?: number;
 }
 
 const HOST = '127.0.0.1';
@@ -87,6 +89,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       { ...spawnAs, encoding: 'utf8' },
     );
     if (init.status !== 0) throw new Error(`initdb failed (${init.status ?? init.signal}): ${init.stderr || init.error?.message}`);
+    if (options.nextOid !== undefined) {
+      const reset = spawnSync(join(binDir, 'pg_resetwal'), ['-o', String(options.nextOid), '-D', dataDir], { ...spawnAs, encoding: 'utf8' });
+      if (reset.status !== 0) throw new Error(`pg_resetwal failed (${reset.status ?? reset.signal}): ${reset.stderr || reset.error?.message}`);
+    }
 
     let port = 0;
     // The free port can be taken between probing and binding; a second try covers that race.

@@ -86,6 +86,17 @@ describe('snapshot read and render in a running Alembic driver', function () {
     assert.deepEqual(current, await runAlembic({ python: PYTHON, project: config, databaseUrl: url }, { command: 'current' }));
   });
 
+  it("reads a server whose object ids pass 2^31 (a long-lived user's server) as it reads a fresh one", async () => {
+    const old = await startCluster({ nextOid: 3_000_000_000 });
+    try {
+      const oldUrl = await old.createDatabase('shapes');
+      await runAlembic({ python: PYTHON, project: { configPath: path.join(copy.dir, 'alembic.ini') }, databaseUrl: oldUrl }, { command: 'upgrade', target: 'heads' });
+      assert.deepEqual(await readSnapshotFacts({ python: PYTHON, databaseUrl: oldUrl }), await readSnapshotFacts({ python: PYTHON, databaseUrl: url }));
+    } finally {
+      await old.stop();
+    }
+  });
+
   it('a database that cannot be read fails as the snapshot read, in the driver as alone', async () => {
     const gone = cluster!.url('no_such_database');
     const failure = (p: Promise<unknown>) =>
