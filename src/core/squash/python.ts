@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { AlembicSession } from '../alembic';
+import { AlembicAbortedError, type AlembicSession } from '../alembic';
 import type { PostWriteHook } from '../project/types';
 
 interface RunResult {
@@ -45,7 +45,11 @@ export type CompileOutcome = { ok: true } | { ok: false; error: string; line?: n
  */
 export async function compileCheck(python: string, text: string, fileName: string, session?: AlembicSession): Promise<CompileOutcome> {
   if (session) {
-    const doc = (await session.request({ argv: ['compile'], input: JSON.stringify({ text, fileName }) }).catch(() => undefined))?.document;
+    // A cancel ends here (no new interpreter is started for a cancelled squash).
+    const doc = (await session.request({ argv: ['compile'], input: JSON.stringify({ text, fileName }) }).catch((error: unknown) => {
+      if (error instanceof AlembicAbortedError) throw error;
+      return undefined;
+    }))?.document;
     if (doc?.ok === true && doc.compiled === true) return { ok: true };
     if (doc?.ok === true && doc.compiled === false) {
       const line = typeof doc.line === 'number' && doc.line > 0 ? doc.line : undefined;
