@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chown, chmod, cp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, chmod, cp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { cacheFolder } from '../common/cache';
 import type { PgBinDir } from './binaries';
@@ -53,11 +53,24 @@ export async function saveTemplate(bin: PgBinDir, dataDir: string): Promise<void
     if (await exists(path.join(template, COMPLETE))) return;
     await rm(staging, { recursive: true, force: true });
     if (!(await run('cp', ['-a', dataDir, staging]))) await cp(dataDir, staging, { recursive: true });
-    await writeFile(path.join(staging, COMPLETE), `${bin.dir} ${bin.version}\n`);
+    const made = `${bin.dir} ${bin.version}\n`;
+    await writeFile(path.join(staging, COMPLETE), made);
     await rm(template, { recursive: true, force: true });
     await rename(staging, template);
+    await removeOutdated(bin, template, made);
   } catch {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Templates of the same binaries made with other initdb flags (an older version of this tool) go. */
+async function removeOutdated(bin: PgBinDir, current: string, made: string): Promise<void> {
+  const folder = path.dirname(current);
+  const prefix = `pg-${bin.major}-datadir-`;
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    const other = path.join(folder, name);
+    if (!name.startsWith(prefix) || name.includes('.') || other === current) continue;
+    if ((await readFile(path.join(other, COMPLETE), 'utf8').catch(() => '')) === made) await rm(other, { recursive: true, force: true });
   }
 }
 
