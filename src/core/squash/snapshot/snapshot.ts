@@ -101,7 +101,8 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   starting.catch(() => undefined);
   try {
     // Planning is quick; the op-merge render then runs alongside the chain, which needs only the plan.
-    const planned = await timed('plan', 'planning the squash', async () => (await input.planned) ?? planRange(input));
+    // A caller that plans has said so already (the CLI: "planning the squash of …").
+    const planned = input.planned ? await input.planned : await timed('plan', 'planning the squash', () => planRange(input));
     const { plan, files } = planned;
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
