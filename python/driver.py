@@ -524,12 +524,70 @@ def main(argv):
         return 1
 
 
+def _fork(stdio_path, stderr_path):
+    """A second driver for the caller, forked from this one before it ran any command.
+
+    Importing Alembic and SQLAlchemy is most of an interpreter's start: a fork shares what this one
+    imported. The caller listens on two Unix sockets (requests and answers; stderr); they are
+    connected here, before the fork, so a failure is answered instead of lost. The child gets its own
+    process group, so the caller can end it (and what its env.py starts) apart from this one.
+    """
+    import socket
+
+    channels = []
+    try:
+        for path in (stdio_path, stderr_path):
+            channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            channels.append(channel)
+            channel.connect(path)
+        sys.stderr.flush()
+        _answer.flush()
+        pid = os.fork()
+    except Exception:
+        for channel in channels:
+            channel.close()
+        raise
+    if pid:
+        for channel in channels:
+            channel.close()
+        _forked.append(pid)
+        return pid
+    os.setpgid(0, 0)
+    requests, errors = channels
+    os.dup2(requests.fileno(), 0)
+    os.dup2(requests.fileno(), _answer.fileno())
+    os.dup2(errors.fileno(), 2)
+    os.dup2(errors.fileno(), 1)
+    requests.close()
+    errors.close()
+    # This interpreter's reader holds what it read ahead of the parent's channel: a new one for ours.
+    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+    del _forked[:]
+    return 0
+
+
+# Drivers forked from this one, reaped as they end (never other children: env.py's own subprocesses
+# are waited for by whoever started them).
+_forked = []
+
+
+def _reap():
+    for pid in list(_forked):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _forked.remove(pid)
+
+
 def serve():
     """One long-lived interpreter for many commands (verify runs five per side otherwise).
 
     Reads one JSON request per line on stdin: {"id": N, "argv": [...], "env": {NAME: VALUE or null}}
     and answers each with exactly one JSON line carrying the same id. Alembic, SQLAlchemy and the
-    database driver are imported once, up front, while the caller starts its server.
+    database driver are imported once, up front, while the caller starts its server. A first request
+    `["fork", STDIO_SOCKET, STDERR_SOCKET]` makes a second driver from this one (see _fork).
     """
     global _request_id, _request_input
     for name in ("alembic.command", "alembic.script", "sqlalchemy", "psycopg2"):
@@ -538,7 +596,12 @@ def serve():
         except ImportError:
             pass
     base_env = dict(os.environ)
-    for line in sys.stdin:
+    ran = False
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            break
+        _reap()
         line = line.strip()
         if not line:
             continue
@@ -546,6 +609,22 @@ def serve():
             request = json.loads(line)
         except ValueError:
             continue
+        argv = list(request.get("argv") or [])
+        _request_id = request.get("id")
+        if argv[:1] == ["fork"]:
+            # After a command, this interpreter holds the project's modules and maybe open connections.
+            if ran or len(argv) != 3 or not hasattr(os, "fork"):
+                answer({"ok": False, "error": {"kind": "fork", "message": "this driver cannot fork (it ran a command already, or has no fork)"}})
+                continue
+            try:
+                pid = _fork(argv[1], argv[2])
+            except Exception as exc:
+                answer({"ok": False, "error": {"kind": "fork", "message": "%s: %s" % (type(exc).__name__, exc)}})
+                continue
+            if pid:
+                answer({"ok": True, "pid": pid})
+            continue
+        ran = True
         # Each request starts from the environment the server was started with, plus its own.
         os.environ.clear()
         os.environ.update(base_env)
@@ -557,14 +636,14 @@ def serve():
         cwd = request.get("cwd")
         if cwd:
             os.chdir(cwd)
-        _request_id = request.get("id")
         _request_input = request.get("input") or ""
         try:
-            main(list(request.get("argv") or []))
+            main(argv)
         finally:
             _request_id = None
             _request_input = None
             sys.stderr.flush()
+    _reap()
     return 0
 
 

@@ -1,10 +1,17 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { driverPath } from './driverPath';
 import { AlembicAbortedError } from './errors';
 import type { DriverOutcome } from './spawn';
 
 /** Grace period between SIGTERM and SIGKILL when a session is cancelled or disposed. */
 const KILL_GRACE_MS = 2000;
+/** How long a fork may take to connect before a new interpreter is started instead. */
+const FORK_CONNECT_MS = 10_000;
 
 interface Pending {
   resolve(outcome: DriverOutcome): void;
@@ -23,6 +30,15 @@ export interface DriverRequest {
   onStderrLine?: (line: string) => void;
 }
 
+/** Where requests go to a driver: its stdin pipe, or the socket of a forked one. */
+interface Channel {
+  /** Its process group (the driver leads one). */
+  pid: number | undefined;
+  write(line: string): void;
+  end(): void;
+  exitCode(): number | null;
+}
+
 /**
  * One long-lived python/driver.py (`serve`) for many Alembic commands: the interpreter starts and
  * imports Alembic once, while the caller does other work (a verify starts its server meanwhile).
@@ -30,32 +46,49 @@ export interface DriverRequest {
  * project's env.py or migrations started.
  */
 export class AlembicSession {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private channel?: Channel;
+  /** Settles once the channel is there (a fork connected, or an interpreter spawned), or never will be. */
+  private readonly ready: Promise<void>;
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private stdout = '';
   private pendingLine = '';
   private spawnError?: Error;
   private closed = false;
+  private readonly closedOnce: Promise<void>;
+  private markClosed!: () => void;
   private killTimer?: NodeJS.Timeout;
 
   constructor(
     readonly python: string,
     private readonly signal?: AbortSignal,
+    from?: AlembicSession,
   ) {
-    this.child = spawn(python, [driverPath(), 'serve'], {
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
-      detached: process.platform !== 'win32',
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stderr.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => this.onStdout(chunk));
-    this.child.stderr.on('data', (chunk: string) => this.onStderr(chunk));
-    this.child.stdin.on('error', () => undefined);
-    this.child.on('error', (err) => (this.spawnError = err));
-    this.child.on('close', (code) => this.onClose(code));
+    this.closedOnce = new Promise((resolve) => (this.markClosed = resolve));
     signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.ready =
+      from && process.platform !== 'win32'
+        ? this.forkFrom(from).catch(() => (signal?.aborted ? this.onClose(null) : this.spawnChannel()))
+        : Promise.resolve(this.spawnChannel());
+  }
+
+  /**
+   * A second session made from this one before it runs a command: its driver forks, so the new one
+   * does not import Alembic and SQLAlchemy again (most of an interpreter's start). Where it cannot
+   * fork (Windows, a driver that ran a command), the new session starts an interpreter of its own.
+   */
+  fork(signal = this.signal): AlembicSession {
+    return new AlembicSession(this.python, signal, this);
+  }
+
+  /** The driver's process id (it leads its process group); undefined until a fork has connected. */
+  get pid(): number | undefined {
+    return this.channel?.pid;
+  }
+
+  /** Settles once requests reach the driver: at once for a spawned one, once connected for a fork. */
+  connected(): Promise<void> {
+    return this.ready;
   }
 
   /** Sends one command; resolves with the driver's answer (or what is known when it died). */
@@ -63,27 +96,99 @@ export class AlembicSession {
     if (this.signal?.aborted) return Promise.reject(new AlembicAbortedError());
     return new Promise((resolve, reject) => {
       if (this.closed) {
-        resolve({ stderr: 'the Alembic driver has exited', exitCode: this.child.exitCode, spawnError: this.spawnError });
+        resolve({ stderr: 'the Alembic driver has exited', exitCode: this.channel?.exitCode() ?? null, spawnError: this.spawnError });
         return;
       }
       const id = this.nextId++;
       this.queue.push({ resolve, reject, stderr: '', onStderrLine: request.onStderrLine });
-      this.child.stdin.write(`${JSON.stringify({ id, argv: request.argv, env: request.env ?? {}, cwd: request.cwd, input: request.input })}\n`);
+      const line = `${JSON.stringify({ id, argv: request.argv, env: request.env ?? {}, cwd: request.cwd, input: request.input })}\n`;
+      // Written in the order asked, once the channel is there (a fork connects first).
+      if (this.channel) this.channel.write(line);
+      else void this.ready.then(() => this.channel?.write(line));
     });
   }
 
   /** Ends the driver (stdin closed; killed if it does not exit). Idempotent. */
   async dispose(): Promise<void> {
     this.signal?.removeEventListener('abort', this.onAbort);
-    if (this.closed) return;
-    const exited = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
-    this.child.stdin.end();
+    await this.ready;
+    if (this.closed || !this.channel) return;
+    this.channel.end();
     // Idle between requests: nothing to finish, and an interpreter's orderly exit takes a while.
     if (!this.queue.length) this.killGroup('SIGTERM');
     const timer = setTimeout(() => this.killGroup('SIGKILL'), KILL_GRACE_MS);
     timer.unref();
-    await exited;
+    await this.closedOnce;
     clearTimeout(timer);
+  }
+
+  private spawnChannel(): void {
+    const child = spawn(this.python, [driverPath(), 'serve'], {
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+      detached: process.platform !== 'win32',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => this.onStdout(chunk));
+    child.stderr.on('data', (chunk: string) => this.onStderr(chunk));
+    child.stdin.on('error', () => undefined);
+    child.on('error', (err) => (this.spawnError = err));
+    child.on('close', (code) => this.onClose(code));
+    this.channel = { pid: child.pid, write: (line) => child.stdin.write(line), end: () => child.stdin.end(), exitCode: () => child.exitCode };
+  }
+
+  /**
+   * Asks `from`'s driver to fork into two Unix sockets of a private folder: requests and answers on
+   * one, stderr on the other. Rejects when it cannot (the caller then spawns an interpreter).
+   */
+  private forkFrom(from: AlembicSession): Promise<void> {
+    // Asked synchronously: the fork must be the parent driver's first request, before any command.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-fork-'));
+    const servers: Server[] = [];
+    const accept = (name: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const server = createServer((socket) => {
+          server.close();
+          resolve(socket);
+        });
+        servers.push(server);
+        server.once('error', reject);
+        server.listen(path.join(dir, name));
+      });
+    const connections = Promise.all([accept('io'), accept('err')]);
+    connections.catch(() => undefined);
+    const answered = from.request({ argv: ['fork', path.join(dir, 'io'), path.join(dir, 'err')] });
+    let timer: NodeJS.Timeout | undefined;
+    return (async () => {
+      try {
+        const answer = await answered;
+        const pid = answer.document?.ok === true ? Number(answer.document.pid) : NaN;
+        if (!Number.isInteger(pid) || pid <= 0) throw new Error(`the driver did not fork: ${JSON.stringify(answer.document?.error ?? answer.stderr)}`);
+        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the forked driver did not connect')), FORK_CONNECT_MS)));
+        const [io, err] = await Promise.race([connections, late]);
+        this.useSockets(io, err, pid);
+      } finally {
+        clearTimeout(timer);
+        for (const server of servers) server.close();
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      }
+    })();
+  }
+
+  private useSockets(io: Socket, err: Socket, pid: number): void {
+    io.setEncoding('utf8');
+    err.setEncoding('utf8');
+    io.on('data', (chunk: string) => this.onStdout(chunk));
+    err.on('data', (chunk: string) => this.onStderr(chunk));
+    io.on('error', () => undefined);
+    err.on('error', () => undefined);
+    // The driver's end of both sockets closes when it exits: all of its stderr has arrived by then.
+    const closed = (s: Socket) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+    void Promise.all([closed(io), closed(err)]).then(() => this.onClose(null));
+    this.channel = { pid, write: (line) => io.write(line), end: () => io.end(), exitCode: () => null };
+    // A cancel that came while it forked: the new driver ends at once.
+    if (this.signal?.aborted) this.onAbort();
   }
 
   private readonly onAbort = (): void => {
@@ -93,10 +198,11 @@ export class AlembicSession {
   };
 
   private killGroup(sig: NodeJS.Signals): void {
-    if (this.child.pid === undefined || this.closed) return;
+    const pid = this.channel?.pid;
+    if (pid === undefined || this.closed) return;
     try {
-      if (process.platform === 'win32') this.child.kill(sig);
-      else process.kill(-this.child.pid, sig);
+      if (process.platform === 'win32') process.kill(pid, sig);
+      else process.kill(-pid, sig);
     } catch {
       // already gone
     }
@@ -139,7 +245,9 @@ export class AlembicSession {
   }
 
   private onClose(code: number | null): void {
+    if (this.closed) return;
     this.closed = true;
+    this.markClosed();
     if (this.killTimer) clearTimeout(this.killTimer);
     const aborted = this.signal?.aborted;
     for (const p of this.queue.splice(0)) {

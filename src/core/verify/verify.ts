@@ -75,7 +75,8 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     const python = options.python ?? findPython({ projectDir: project.here });
     const chainLocations = options.chainVersionLocations ?? project.versionLocations;
     // One long-lived driver per side: the interpreter starts and imports Alembic once, not per step.
-    const sessions = options.sessions ?? { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
+    // The second is forked from the first once it imported Alembic: one import instead of two.
+    const sessions = options.sessions ?? forkedPair(python, signal);
     endSessions = () => Promise.all([sessions.chain.dispose(), sessions.squash.dispose()]);
 
     const { server, choice, copy, extensions } = await phase('start', 'starting a throwaway PostgreSQL', async () => {
@@ -368,4 +369,9 @@ export function filesOf(edits: FileEdit[]): Map<string, string | null> {
     else files.set(e.path, applyChanges(e.expectedText, e.changes));
   }
   return files;
+}
+
+function forkedPair(python: string, signal: AbortSignal | undefined): { chain: AlembicSession; squash: AlembicSession } {
+  const chain = new AlembicSession(python, signal);
+  return { chain, squash: chain.fork() };
 }

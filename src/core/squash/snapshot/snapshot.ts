@@ -87,7 +87,9 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
   const pending: Promise<unknown>[] = [];
   // The server starts (and Python imports Alembic) while the squash is planned: neither needs the other.
   // The proof's two Alembic drivers start now too, and one of them answers the check.
-  const sessions = { chain: new AlembicSession(python, signal), squash: new AlembicSession(python, signal) };
+  // The second is forked from the first once it imported Alembic: one import instead of two.
+  const first = new AlembicSession(python, signal);
+  const sessions = { chain: first, squash: first.fork() };
   const starting = (async () => {
     // Only PGlite needs to know them (it loads contrib extensions when asked): no reading of every file otherwise.
     const extensions = ['pglite', 'auto'].includes(input.provider.provider) ? await historyExtensions(project) : [];
@@ -151,7 +153,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     // template goes through the chain's driver between side A's commands. Node's event loop is also the
     // server start's and the chain's: the render, which holds it for a while, starts once both runs of
     // the chain are under way (they take longer than it does).
-    const rendering = firstDatabases
+    const rendering = Promise.all([firstDatabases, sessions.squash.connected()])
       .then(() => new Promise((resolve) => setImmediate(resolve)))
       .then(() => timed('plan', 'rendering the op-merge squash (what the chain did that a snapshot drops)', () => renderPlanned({ ...input, session: sessions.chain, ...UNWRITTEN }, planned)));
     pending.push(rendering);
