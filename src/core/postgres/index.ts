@@ -42,7 +42,10 @@ export async function startServer(options: ProviderOptions): Promise<{ server: T
   // Best effort: leftovers of crashed runs must not pile up, but must never block a start either. The
   // sweep runs alongside the start (`docker ps` alone takes a while): it only removes what belongs to
   // processes that are gone, never what this one is starting.
-  const sweeping = Promise.all([sweepStale().catch(() => []), sweepVersionsCopies([tmpdir()]).catch(() => [])]).then((lists) => {
+  // Docker's leftovers are looked for by runs that may use Docker (and by `alembic-squash cleanup`):
+  // `docker ps` costs every other start a process and a round trip to the daemon.
+  const docker = options.provider === 'docker' || options.provider === 'auto';
+  const sweeping = Promise.all([sweepStale({ docker }).catch(() => []), sweepVersionsCopies([tmpdir()]).catch(() => [])]).then((lists) => {
     for (const leftover of lists.flat()) log(`removed leftover ${leftover}`);
   });
   try {

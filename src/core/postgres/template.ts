@@ -37,7 +37,8 @@ export async function copyTemplate(bin: PgBinDir, dataDir: string, runAs: Accoun
     await rm(path.join(dataDir, COMPLETE), { force: true });
     // PostgreSQL insists on a private data dir, owned by the user it runs as.
     await chmod(dataDir, 0o700);
-    if (runAs && !(await run('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dataDir]))) await chownTree(dataDir, runAs);
+    // `cp -a` run as root keeps the owner: a template owned by that user (made by it) needs no chown.
+    if (runAs && !(copied && (await ownedBy(template, runAs))) && !(await run('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dataDir]))) await chownTree(dataDir, runAs);
     return true;
   } catch {
     await rm(dataDir, { recursive: true, force: true });
@@ -72,6 +73,11 @@ async function removeOutdated(bin: PgBinDir, current: string, made: string): Pro
     if (!name.startsWith(prefix) || name.includes('.') || other === current) continue;
     if ((await readFile(path.join(other, COMPLETE), 'utf8').catch(() => '')) === made) await rm(other, { recursive: true, force: true });
   }
+}
+
+async function ownedBy(dir: string, account: Account): Promise<boolean> {
+  const info = await stat(dir).catch(() => undefined);
+  return info?.uid === account.uid && info.gid === account.gid;
 }
 
 async function chownTree(dir: string, account: Account): Promise<void> {
