@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import { Client } from 'pg';
 import type { ThrowawayDatabase, ThrowawayServer } from '../postgres';
 import { listMigrationFiles, type ProjectConfig } from '../project';
-import { captureData, captureSchema, type DataSnapshot, type SchemaSnapshot } from '../schema';
+import { captureData, captureSchema, catalogFingerprint, dropVersionTables, type DataSnapshot, type SchemaSnapshot } from '../schema';
 import { extensionsCreatedBy } from './extensions';
 
 export interface CapturedDatabase {
@@ -25,6 +25,22 @@ export async function captureDatabase(
     const data = options.data ? await captureData(client, { tables: options.seedTables }) : undefined;
     const dumpText = await server.dumpSchema(db);
     return { schema: await captureSchema({ dumpText, client }), data };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A throwaway database's catalog fingerprint (schema/pristine.ts); with `dropVersionTables`, after
+ * its Alembic version tables are dropped (every capture leaves them out anyway).
+ */
+export async function fingerprintDatabase(db: ThrowawayDatabase, options: { dropVersionTables?: boolean } = {}): Promise<string> {
+  const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.name });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    if (options.dropVersionTables) await dropVersionTables(client);
+    return await catalogFingerprint(client);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -6,8 +6,11 @@ import { BackendLostError, VerifyCancelledError, VerifyMigrationError } from './
 import { downgradeRaisedNote, judgeDowngrade } from './downgrade';
 import { answers, settled } from './settle';
 import { lostWhile, serverLost } from './liveness';
-import { captureDatabase, historyExtensions, type CapturedDatabase } from './capture';
+import { captureDatabase, fingerprintDatabase, historyExtensions, type CapturedDatabase } from './capture';
 import type { HistoryNote, VerifyEvent, VerifyOptions, VerifyPhase, VerifyResult } from './types';
+
+/** Back ends whose databases downgraded to base are compared with a fresh one by their catalogs first. */
+const FINGERPRINTED = new Set<ThrowawayServer['kind']>(['local', 'docker']);
 
 /** One side after its downgrade: captured, or the migration error its downgrade raised. */
 type DowngradedSide = { captured: CapturedDatabase; raised?: undefined } | { captured?: undefined; raised: MigrationFailedError };
@@ -174,7 +177,7 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
       } catch (error) {
         return { raised: await raisedBy(error as Error) };
       }
-      return { captured: await capture(db) };
+      return { captured: await captureDowngraded(db) };
     };
     // Each side's downgrade runs on a copy of it made as soon as its upgrade ended, while the side
     // itself is captured at the tip. Where no copy can be made (PGlite; a driver that keeps a
@@ -189,8 +192,24 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
     };
     let chainDown: Promise<DowngradedSide> | undefined;
     let squashDown: Promise<DowngradedSide> | undefined;
-    const chainDowngraded = options.downgradeTo !== undefined && options.chainDowngraded ? ahead(options.chainDowngraded.then(async (db) => db && { db, captured: await capture(db) })) : undefined;
-    const emptyAtBase = options.downgradeTo === 'base' ? ahead(newDatabase().then(capture)) : undefined;
+    const emptyDb = options.downgradeTo === 'base' ? ahead(newDatabase()) : undefined;
+    const emptyAtBase = emptyDb && ahead(emptyDb.then(capture));
+    // A side downgraded to base usually holds exactly what the empty database holds: when their
+    // catalogs say so, it is not dumped again (a dump costs a process and a hundred catalog queries).
+    // Only on servers of our own: an embedded server takes one connection at a time.
+    const emptyFingerprint = emptyDb && FINGERPRINTED.has(server.kind) ? ahead(emptyDb.then((db) => fingerprintDatabase(db)).catch(() => undefined)) : undefined;
+    const captureDowngraded = async (db: ThrowawayDatabase): Promise<CapturedDatabase> => {
+      const empty = await emptyFingerprint;
+      if (empty !== undefined && emptyAtBase) {
+        const mine = await fingerprintDatabase(db, { dropVersionTables: true }).catch(() => undefined);
+        if (mine === empty) {
+          options.log?.(`${db.name} holds what a fresh database holds: its capture is the empty database's`);
+          return emptyAtBase;
+        }
+      }
+      return capture(db);
+    };
+    const chainDowngraded = options.downgradeTo !== undefined && options.chainDowngraded ? ahead(options.chainDowngraded.then(async (db) => db && { db, captured: await captureDowngraded(db) })) : undefined;
     // Both sides run at once: they are independent databases, and the machine has more than one core.
     // A chain database given by the caller is at `to` already.
     await settled([

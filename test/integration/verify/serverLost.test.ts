@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import { BackendLostError, verifySquash, type VerifyPhase } from '../../../src/core/verify';
 import { Client } from 'pg';
 import { clusterUnavailableReason, startCluster, type Cluster } from '../../support/pg-cluster';
@@ -9,6 +10,25 @@ import { census, isAlive, leftSince, squashFixture, verifyOptions, type Squashed
  * phase: the verify must say the server stopped and while doing what (exit 3 in the CLI), never blame
  * the migrations or report a result, and leave nothing behind.
  */
+/**
+ * SIGKILL, then wait (synchronously: the phase has begun) until the postmaster is dead. A phase whose
+ * work was done ahead of it may end within microseconds, before a signal in flight has taken effect.
+ */
+function killAndWait(pid: number): void {
+  process.kill(pid, 'SIGKILL');
+  const end = Date.now() + 5000;
+  while (Date.now() < end) {
+    let state = '';
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      return;
+    }
+    if (state === 'Z') return;
+  }
+}
+
 describe('verify when the throwaway server dies', function () {
   this.timeout(180_000);
   let linear: Squashed;
@@ -33,7 +53,7 @@ describe('verify when the throwaway server dies', function () {
         provider: { provider: 'local' },
         log: (l) => log.push(l),
         onEvent: (e) => {
-          if (e.phase === phase && e.status === 'begin') process.kill(pid(), 'SIGKILL');
+          if (e.phase === phase && e.status === 'begin') killAndWait(pid());
           if (e.status === 'end') ends.push({ phase: e.phase, failed: e.failed, message: e.message });
         },
       });
