@@ -68,6 +68,12 @@ export interface VerifyOptions {
    */
   chainDowngraded?: Promise<ThrowawayDatabase | undefined>;
   /**
+   * Fresh databases on `server`, created by the caller ahead of time (while the machine waited for
+   * something else): verify takes them, in order, before it creates any of its own, and drops them
+   * with its own. Only with `server`.
+   */
+  spareDatabases?: Promise<ThrowawayDatabase>[];
+  /**
    * The two Alembic drivers, started by the caller so their interpreters import Alembic while it works;
    * verify uses them for its sides and ends them.
    */

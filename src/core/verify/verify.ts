@@ -121,8 +121,9 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
         if (server.kind === 'url' || !(await serverLost(server))) throw error;
       }));
     };
+    const spares = options.server ? [...(options.spareDatabases ?? [])] : [];
     const newDatabase = async () => {
-      const db = await server.createDatabase();
+      const db = await (spares.shift() ?? server.createDatabase());
       dropLater(db);
       return db;
     };

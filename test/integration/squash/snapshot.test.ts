@@ -275,3 +275,30 @@ describe('snapshot strategy on the embedded PostgreSQL (PGlite)', function () {
     }
   });
 });
+
+describe("snapshot strategy on a user's server (url)", function () {
+  this.timeout(300_000);
+  let users: Cluster | undefined;
+  before(async function () {
+    if (clusterUnavailableReason()) this.skip();
+    users = await startCluster();
+  });
+  after(async () => {
+    await users?.stop();
+  });
+
+  it('snapshot-shapes base..head: proven equal, and every database it made there is dropped again', async () => {
+    const databases = () =>
+      spawnSync(path.join(users!.binDir, 'psql'), ['-At', '-h', users!.host, '-p', String(users!.port), '-U', users!.user, '-d', 'postgres', '-c', 'SELECT datname FROM pg_database ORDER BY 1'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const before = databases();
+    const copy = copyFixture('snapshot-shapes');
+    try {
+      const s = await snapshotSquash({ project: loadProject(copy.dir), python: PYTHON, from: 'base', to: 'head', provider: { provider: 'url', databaseUrl: users!.url('postgres') } });
+      assert.equal(s.provider.kind, 'url');
+      assert.equal(s.proof.equal, true, s.proof.unifiedDiff);
+    } finally {
+      copy.cleanup();
+    }
+    assert.deepEqual(databases(), before);
+  });
+});

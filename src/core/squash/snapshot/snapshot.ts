@@ -129,6 +129,13 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     const firstDatabases = starting.then(() => Promise.all([newDatabase(), newDatabase()]));
     pending.push(firstDatabases);
     firstDatabases.catch(() => undefined);
+    // The proof's own two (the squashed history's, the empty one a downgrade to base must give), made
+    // now rather than on its critical path.
+    const spareDatabases = [0, 1].map(() => firstDatabases.then(() => newDatabase()));
+    for (const spare of spareDatabases) {
+      pending.push(spare);
+      spare.catch(() => undefined); // taken by the proof, or settled in the finally
+    }
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
     // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
     // the proof compares at) alongside the first run, in the other driver, instead of inside the proof;
@@ -202,6 +209,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           // Side A: the chain's own run above, and its copy downgraded early; a second proof runs the chain again.
           chainDatabase: sideA,
           chainDowngraded: attempt === 1 ? sideADowngraded : undefined,
+          spareDatabases: attempt === 1 ? spareDatabases : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
           sessions: attempt === 1 ? sessions : undefined,
           candidate: { kind: 'edits', edits },
