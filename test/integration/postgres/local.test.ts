@@ -97,6 +97,33 @@ describe('local PostgreSQL back end', function () {
     }
   });
 
+  it('copies a database its last session is leaving, and refuses at once (not after PostgreSQL\'s 5 s) one a session holds', async () => {
+    const server = await LocalServer.start({ provider: 'local' });
+    try {
+      const a = await server.createDatabase();
+      await query(a.url, 'CREATE TABLE t (id int)');
+      // A session that is leaving (a closed one stays listed until its backend has exited, tens of
+      // milliseconds under load) is waited for: here it leaves 100 ms after the copy was asked for.
+      const leaving = new Client({ connectionString: a.url });
+      await leaving.connect();
+      const copying = server.cloneDatabase(a);
+      setTimeout(() => void leaving.end(), 100);
+      const copy = await copying;
+      assert.deepEqual((await query(copy.url, 'SELECT count(*)::int AS n FROM t')).rows, [{ n: 0 }]);
+      const held = new Client({ connectionString: a.url });
+      await held.connect();
+      try {
+        const t = Date.now();
+        await assert.rejects(server.cloneDatabase(a), (e: Error & { code?: string }) => e.code === 'template-busy' && /1 open connection/.test(e.message));
+        assert.ok(Date.now() - t < 4000, `refused after ${Date.now() - t} ms`);
+      } finally {
+        await held.end();
+      }
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('starts later clusters from a cached initdb template, and they work the same', async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cachetest-'));
     const previous = process.env.XDG_CACHE_HOME;

@@ -44,7 +44,7 @@ describe('verify: each side downgraded on a copy while it is captured', function
     }
   });
 
-  it('an env.py that keeps its pooled connection open: no copy is waited for, both sides are downgraded in place', async () => {
+  it('an env.py that keeps its pooled connection open: no copy (after a short wait for it to close), both sides are downgraded in place', async () => {
     const copy = copyFixture('views-functions-triggers');
     try {
       // As Flask-Migrate's env.py does: the application's engine (pooled) outlives the command.
