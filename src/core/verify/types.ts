@@ -68,6 +68,13 @@ export interface VerifyOptions {
    */
   chainDowngraded?: Promise<ThrowawayDatabase | undefined>;
   /**
+   * Side A is downgraded only when the candidate's downgrade misses what a fresh upgrade to
+   * `downgradeTo` gives: otherwise side A's downgrade cannot change the verdict, only add notes on
+   * the history's own downgrade (lossy, or raising), moot for a squash that replaces the whole
+   * history from base (the snapshot strategy's proof).
+   */
+  chainDowngradeWhenNeeded?: boolean;
+  /**
    * Fresh databases on `server`, created by the caller ahead of time (while the machine waited for
    * something else): verify takes them, in order, before it creates any of its own, and drops them
    * with its own. Only with `server`.

@@ -284,7 +284,17 @@ async function verifyOnce(options: VerifyOptions): Promise<VerifyResult> {
           return capture(idealDb);
         };
         const squashSide = (): Promise<DowngradedSide> => squashDown ?? downgradeAndCapture('squash', squashDb);
-        const [chain, squash, c] = await settled([chainSide(), squashSide(), ideal()] as const);
+        // The chain's own downgrade only when the squash's misses a fresh upgrade to the target.
+        const squashFirst = async (): Promise<readonly [DowngradedSide, DowngradedSide, CapturedDatabase]> => {
+          const [squash, c] = await settled([squashSide(), ideal()] as const);
+          const judged = squash.captured && judgeDowngrade(c, squash.captured, c, target);
+          if (judged && judged.schema.equal && judged.data.equal) {
+            options.log?.(`the squash's downgrade to ${target} gives what a fresh upgrade to ${target} gives: the chain's own downgrade is not run`);
+            return [{ captured: c }, squash, c];
+          }
+          return [await chainSide(), squash, c];
+        };
+        const [chain, squash, c] = options.chainDowngradeWhenNeeded ? await squashFirst() : await settled([chainSide(), squashSide(), ideal()] as const);
         // The squash's downgrade fails where the chain's works: the squash is wrong.
         if (squash.raised && !chain.raised) throw new VerifyMigrationError('squash', `downgrade ${target}`, squash.raised);
         if (chain.raised) information.push(downgradeRaisedNote(chain.raised, target, squash.raised));

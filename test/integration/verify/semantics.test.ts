@@ -68,6 +68,41 @@ describe('verify semantics: the chain\'s own downgrade, volatile seed values, se
     assert.deepEqual(lossyNotes(r), ['extension pg_trgm']);
   });
 
+  describe('with the chain\'s downgrade run only when needed (the snapshot strategy\'s proof)', () => {
+    let whole: Squashed;
+    before(async () => {
+      whole = await squashFixture('lossy-downgrade', 'base', 'head');
+    });
+    const verifyWhenNeeded = async (change?: (text: string) => string) => {
+      const log: string[] = [];
+      const candidate = change ? { candidate: { kind: 'edits' as const, edits: withCreatedText(whole.prepared.edits, change) } } : {};
+      const r = await verifySquash(verifyOptions(whole, { server: shared, ...candidate, chainDowngradeWhenNeeded: true, log: (l) => log.push(l) }));
+      return { r, skipped: log.some((l) => /the chain's own downgrade is not run/.test(l)) };
+    };
+    const dropsTrgm = (t: string) => replaceOnce(t, "    op.drop_table('statuses')\n", "    op.drop_table('statuses')\n    op.execute('DROP EXTENSION pg_trgm')\n");
+
+    it('a squash whose downgrade leaves an empty database: equal, and the chain\'s downgrade is not run', async () => {
+      const { r, skipped } = await verifyWhenNeeded(dropsTrgm);
+      assert.equal(r.equal, true, JSON.stringify(r.downgrade?.schema.differences));
+      assert.equal(skipped, true);
+      assert.deepEqual(lossyNotes(r), []);
+    });
+
+    it('a squash as lossy as the chain: the chain\'s downgrade is run, and it is equal to it', async () => {
+      const { r, skipped } = await verifyWhenNeeded();
+      assert.equal(skipped, false);
+      assert.equal(r.equal, true, JSON.stringify(r.downgrade?.schema.differences));
+      assert.deepEqual(lossyNotes(r), ['extension pg_trgm']);
+    });
+
+    it('a squash whose downgrade forgets a table: the chain\'s downgrade is run, and the table is the difference', async () => {
+      const { r, skipped } = await verifyWhenNeeded((t) => replaceOnce(dropsTrgm(t), "    op.drop_table('tags')\n", ''));
+      assert.equal(skipped, false);
+      assert.equal(r.equal, false);
+      assert.deepEqual(r.downgrade!.schema.differences.filter((d) => d.kind === 'table').map((d) => d.summary), ['table public.tags: only in the squash']);
+    });
+  });
+
   it('a missing seed row is named by its key', async () => {
     const r = await verify(middle, (t) => replaceOnce(t, `    op.execute("INSERT INTO statuses (code) VALUES ('blocked')")\n`, ''));
     assert.equal(r.equal, false);

@@ -138,24 +138,12 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     }
     // The proof's side A is a run of the chain of its own, never the database the file was read from:
     // two independent runs also catch a chain whose rows differ from run to run. It runs (to the heads
-    // the proof compares at) alongside the first run, in the other driver, instead of inside the proof;
-    // then a copy of it is downgraded to base for the proof's downgrade check while the snapshot is read.
-    const sideAReady = (async () => {
-      const db = await chainDatabase(sessions.chain, 'heads', firstDatabases.then(([a]) => a));
-      // Copied before the proof reads side A (a copy needs the original idle); where copies cannot be
-      // made (PGlite) or fail, the proof downgrades side A itself.
-      const copy = await server!.cloneDatabase?.(db).catch((e: Error) => void input.log?.(`no copy of the chain's database for an early downgrade: ${e.message}`));
-      if (copy) databases.push(copy);
-      return { db, copy };
-    })();
-    const sideADowngraded = sideAReady.then(async ({ copy }) => {
-      if (copy) await alembic(copy, sessions.chain, 'downgrade', 'base');
-      return copy;
-    });
-    pending.push(sideAReady, sideADowngraded);
-    // Awaited by the proof, or settled in the finally.
-    sideAReady.catch(() => undefined);
-    sideADowngraded.catch(() => undefined);
+    // the proof compares at) alongside the first run, in the other driver, instead of inside the proof.
+    // Its downgrade is the proof's, and only when the snapshot's downgrade misses an empty database:
+    // otherwise it could only tell about the downgrade of a history the snapshot replaces.
+    const sideAReady = chainDatabase(sessions.chain, 'heads', firstDatabases.then(([a]) => a));
+    pending.push(sideAReady);
+    sideAReady.catch(() => undefined); // awaited by the proof, or settled in the finally
     // The op-merge squash (what the chain did that a snapshot drops) is needed by the render only; its
     // template goes through the chain's driver between side A's commands. Node's event loop is also the
     // server start's and the chain's: the render, which holds it for a while, starts once both runs of
@@ -199,16 +187,16 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
         const edits = withSidecars(buildEdits(plan, render, files, { archiveDir }), plan, render.fileName, bodies.sidecar, archiveDir);
         return { bodies, render, edits };
       });
-      const sideA = attempt === 1 ? (await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady)).db : await timed('chain', 'running the chain again for the second proof', () => chainDatabase(undefined, 'heads'));
+      const sideA = attempt === 1 ? await timed('proof', 'waiting for the run of the chain the proof compares with', () => sideAReady) : await timed('chain', 'running the chain again for the second proof', () => chainDatabase(undefined, 'heads'));
       const proof = await timed('proof', 'proving the snapshot equal to the chain (schema, seed data, downgrade)', () =>
         verifySquash({
           project,
           python,
           provider: input.provider,
           server: { server: server!, choice: started.choice, disposedAfter: true },
-          // Side A: the chain's own run above, and its copy downgraded early; a second proof runs the chain again.
+          // Side A: the chain's own run above; a second proof runs the chain again.
           chainDatabase: sideA,
-          chainDowngraded: attempt === 1 ? sideADowngraded : undefined,
+          chainDowngradeWhenNeeded: true,
           spareDatabases: attempt === 1 ? spareDatabases : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
           sessions: attempt === 1 ? sessions : undefined,
