@@ -4,8 +4,8 @@ import { readCatalog } from './catalog';
 import { objectKey } from './names';
 
 export interface CaptureOptions {
-  /** `pg_dump -s -O -x` output of the database. */
-  dumpText: string;
+  /** `pg_dump -s -O -x` output of the database (still being made: the catalog is read meanwhile). */
+  dumpText: string | Promise<string>;
   /** A connection to the same database: its catalog becomes the truth for comparison. */
   client?: Queryable;
 }
@@ -20,11 +20,15 @@ export interface CaptureOptions {
  * their statement text. Without a client, every object is compared by its dump text.
  */
 export async function captureSchema(options: CaptureOptions): Promise<SchemaSnapshot> {
-  const statements = await splitDump(options.dumpText);
+  const dumped = Promise.resolve(options.dumpText).then(splitDump);
+  // Read while the dump is made (it fails the capture all the same if it fails).
+  const reading = options.client ? readCatalog(options.client) : undefined;
+  reading?.catch(() => undefined);
+  const statements = await dumped;
   const objects = new Map<string, SchemaObject>();
   const normalizedDump = statements.map((s) => s.text).join('\n\n') + '\n';
 
-  if (!options.client) {
+  if (!reading) {
     for (const s of statements) {
       const key = objectKey(s.kind, s.name);
       const existing = objects.get(key);
@@ -38,7 +42,7 @@ export async function captureSchema(options: CaptureOptions): Promise<SchemaSnap
     return { source: 'dump', objects, normalizedDump };
   }
 
-  const catalog = await readCatalog(options.client);
+  const catalog = await reading;
   const byMatch = new Map<string, SchemaObject>();
   for (const o of catalog) {
     const { matchName, ...object } = o;

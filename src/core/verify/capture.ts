@@ -21,9 +21,16 @@ export async function captureDatabase(
   client.on('error', () => undefined);
   await client.connect();
   try {
-    // Catalog and data first: on the embedded back end the dump must come last on an instance.
+    // The embedded back end dumps a copy of its data dir: catalog and data first, the dump last.
+    // Elsewhere pg_dump runs in a process of its own while the catalog and the rows are read.
+    if (server.kind === 'pglite') {
+      const data = options.data ? await captureData(client, { tables: options.seedTables }) : undefined;
+      const dumpText = await server.dumpSchema(db);
+      return { schema: await captureSchema({ dumpText, client }), data };
+    }
+    const dumpText = server.dumpSchema(db);
+    dumpText.catch(() => undefined); // awaited by captureSchema
     const data = options.data ? await captureData(client, { tables: options.seedTables }) : undefined;
-    const dumpText = await server.dumpSchema(db);
     return { schema: await captureSchema({ dumpText, client }), data };
   } finally {
     await client.end().catch(() => undefined);
