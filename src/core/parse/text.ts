@@ -19,6 +19,19 @@ export function stringLineStarts(root: Tree | SyntaxNode, text: string, from = 0
   return out;
 }
 
+/**
+ * A string literal spans lines only when triple-quoted or continued by a backslash at a line's end:
+ * in a text with neither, no line starts inside a string, and no parse is needed to know it.
+ */
+function stringsMaySpanLines(text: string): boolean {
+  return text.includes("'''") || text.includes('"""') || text.includes('\\\n') || text.includes('\\\r\n');
+}
+
+/** The starts of the lines of `text` that lie inside a string literal (stringLineStarts of its parse). */
+function linesInStrings(text: string): Set<number> {
+  return stringsMaySpanLines(text) ? stringLineStarts(parsePython(text), text) : new Set();
+}
+
 function lineStarts(text: string, from: number, to: number): number[] {
   const starts = [from];
   for (let i = text.indexOf('\n', from); i >= 0 && i + 1 < to; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -59,7 +72,7 @@ export function dedentSlice(text: string, from: number, to: number, prefix: stri
 /** Removes the common indentation of `text`, leaving the inside of multi-line strings untouched. */
 export function dedent(text: string): string {
   try {
-    const keep = stringLineStarts(parsePython(text), text);
+    const keep = linesInStrings(text);
     let common: string | undefined;
     for (const start of lineStarts(text, 0, text.length)) {
       if (keep.has(start) || isBlankLine(text, start, text.length)) continue;
@@ -80,7 +93,7 @@ export function dedent(text: string): string {
 /** Prefixes each non-blank line of `text` with `prefix`, leaving the inside of multi-line strings untouched. */
 export function indent(text: string, prefix: string): string {
   try {
-    const keep = stringLineStarts(parsePython(text), text);
+    const keep = linesInStrings(text);
     let out = '';
     const starts = lineStarts(text, 0, text.length);
     starts.forEach((start, i) => {

@@ -127,12 +127,13 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
       if (bodies?.downgrade !== undefined && optimized.removed.some((o) => o.revision === m.revision)) bodies.downgrade = optimized.bodies.get(m.revision);
     }
   }
-  let downgradeText: string;
+  let downgradeBlocks: string[];
   const reversed = [...plan.members].reverse();
   if (partial.length && plan.options.partialDowngrade === 'raise') {
-    downgradeText =
+    downgradeBlocks = [
       `# Not every replaced revision can be downgraded: ${reason}.\n` +
-      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: ${reason}`)}\n)`;
+      `raise NotImplementedError(\n    ${JSON.stringify(`Downgrade not available: ${reason}`)}\n)`,
+    ];
   } else {
     const blocks = reversed.map((m) =>
       missing.has(m.revision)
@@ -140,7 +141,7 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
         : block(m.revision, m.message, carried.bodies.get(m.revision)?.downgrade, 'downgrade', noOp.includes(m.revision) ? `downgrade() of ${m.revision} is a no-op, as written by its author.` : undefined),
     );
     const banner = partial.length ? `# !!! PARTIAL DOWNGRADE: ${reason}; what they did stays in the database.\n` : '';
-    downgradeText = banner + blocks.join('\n\n');
+    downgradeBlocks = blocks.length ? [banner + blocks[0], ...blocks.slice(1)] : [banner];
   }
   if (partial.length) warnings.push(`Downgrade is partial: ${reason} (${plan.options.partialDowngrade})`);
 
@@ -164,8 +165,8 @@ export async function renderSquash(input: RenderSquashInput): Promise<RenderResu
     depends_on: revAsScalar(plan.dependencies),
     message: messageForTemplate(templateText, message),
     create_date: pythonDateString(createDate, project?.timezone),
-    upgrades: indentAfterFirst(upgradeBlocks.join('\n\n'), upIndent),
-    downgrades: indentAfterFirst(downgradeText, downIndent),
+    upgrades: indentBlocksAfterFirst(upgradeBlocks, upIndent),
+    downgrades: indentBlocksAfterFirst(downgradeBlocks, downIndent),
     imports: importsText ? `${importsText}\n` : '',
   };
 
@@ -251,6 +252,18 @@ function templateImports(template: string): Map<string, string> {
 /** The template puts `${upgrades}` after its own indentation: only the following lines need it. */
 export function indentAfterFirst(text: string, prefix: string): string {
   return indent(text, prefix).slice(text.startsWith('\n') ? 0 : prefix.length);
+}
+
+/**
+ * indentAfterFirst of blocks joined by blank lines, one block at a time: no string spans two blocks,
+ * and a block's text was often parsed already (the parser keeps recent trees) where the whole was not.
+ */
+function indentBlocksAfterFirst(blocks: string[], prefix: string): string {
+  const text = blocks.join('\n\n');
+  return blocks
+    .map((b) => indent(b, prefix))
+    .join('\n\n')
+    .slice(text.startsWith('\n') ? 0 : prefix.length);
 }
 
 /** `from __future__` imports must be the first statement after the docstring. */

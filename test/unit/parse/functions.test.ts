@@ -91,4 +91,13 @@ describe('parse: dedent and indent', () => {
   it('leaves blank lines empty when indenting', () => {
     assert.equal(indent('a = 1\n\nb = 2', '  '), '  a = 1\n\n  b = 2');
   });
+  it('keeps a string continued by a backslash at a line end as it is, and indents lines that only look like strings', () => {
+    const flat = "op.execute('SELECT 1 \\\nFROM t')\nx = \"'''\"  # not a string start: inside one\nif y:\n    z = 'a'\n";
+    const code = indent(flat, '    ');
+    assert.equal(code, "    op.execute('SELECT 1 \\\nFROM t')\n    x = \"'''\"  # not a string start: inside one\n    if y:\n        z = 'a'\n");
+    assert.equal(dedent(code), flat);
+    // Without any string that may span lines, every non-blank line moves.
+    assert.equal(indent("a = 'x'\n\nb = \"y\"\n", '\t'), "\ta = 'x'\n\n\tb = \"y\"\n");
+  });
+
 });
