@@ -550,6 +550,12 @@ def _fork(stdio_path, stderr_path):
     if pid:
         for channel in channels:
             channel.close()
+        # Both sides set the child's process group (as shells do): it is its own before the caller
+        # hears of it, so ending this driver's group never ends the child.
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
         _forked.append(pid)
         return pid
     os.setpgid(0, 0)

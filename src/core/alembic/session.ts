@@ -58,6 +58,7 @@ export class AlembicSession {
   private readonly closedOnce: Promise<void>;
   private markClosed!: () => void;
   private killTimer?: NodeJS.Timeout;
+  private disposing = false;
 
   constructor(
     readonly python: string,
@@ -68,7 +69,7 @@ export class AlembicSession {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     this.ready =
       from && process.platform !== 'win32'
-        ? this.forkFrom(from).catch(() => (signal?.aborted ? this.onClose(null) : this.spawnChannel()))
+        ? this.forkFrom(from).catch(() => (signal?.aborted || this.disposing ? this.onClose(null) : this.spawnChannel()))
         : Promise.resolve(this.spawnChannel());
   }
 
@@ -111,6 +112,8 @@ export class AlembicSession {
   /** Ends the driver (stdin closed; killed if it does not exit). Idempotent. */
   async dispose(): Promise<void> {
     this.signal?.removeEventListener('abort', this.onAbort);
+    // A fork that fails from now on (its parent ended first) starts no interpreter in its place.
+    this.disposing = true;
     await this.ready;
     if (this.closed || !this.channel) return;
     this.channel.end();

@@ -136,6 +136,17 @@ describe('a forked Alembic session', function () {
     }
   });
 
+  it('cancelled, or disposed, before the fork answered: no interpreter is started in its place', async () => {
+    const abort = new AbortController();
+    const first = new AlembicSession(PYTHON, abort.signal);
+    const second = first.fork();
+    abort.abort();
+    await second.connected();
+    assert.equal(second.pid, undefined, 'nothing was started for the cancelled fork');
+    await until('the first driver ended', () => ended(first.pid!));
+    await Promise.all([first.dispose(), second.dispose()]);
+  });
+
   it('a cancel ends both drivers, and their requests end as cancelled', async () => {
     const abort = new AbortController();
     const first = new AlembicSession(PYTHON, abort.signal);
