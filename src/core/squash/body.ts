@@ -39,14 +39,29 @@ export type MissingDowngrade = 'missing' | 'raises';
 export function lacksDowngrade(fn: MigrationFunction | undefined): MissingDowngrade | undefined {
   if (!fn) return 'missing';
   if (fn.isEmpty) return undefined;
-  const top = parsePython(fn.body).topNode;
+  return bodyStatements(fn.body).every((s) => isNotImplementedRaise(s, fn.body)) ? 'raises' : undefined;
+}
+
+/**
+ * No downgrade() at all, or one that does nothing but raise (any exception): the history's author
+ * declared that there is no way back past this revision. (Other bodies may still raise when run.)
+ */
+export function declaresNoWayBack(fn: MigrationFunction | undefined): boolean {
+  if (!fn) return true;
+  if (fn.isEmpty) return false;
+  const statements = bodyStatements(fn.body);
+  return statements.length > 0 && statements.every((s) => s.name === 'RaiseStatement');
+}
+
+/** A body's statements, without comments, `pass` and docstrings. */
+function bodyStatements(body: string): SyntaxNode[] {
   const statements: SyntaxNode[] = [];
-  for (let s = top.firstChild; s; s = s.nextSibling) {
+  for (let s = parsePython(body).topNode.firstChild; s; s = s.nextSibling) {
     if (s.name === 'Comment' || s.name === 'PassStatement') continue;
     if (isDocstring(s)) continue;
     statements.push(s);
   }
-  return statements.every((s) => isNotImplementedRaise(s, fn.body)) ? 'raises' : undefined;
+  return statements;
 }
 
 /** A docstring is an expression statement holding only a string. */

@@ -7,6 +7,7 @@ import { historyExtensions } from '../../verify/capture';
 import { verifySquash } from '../../verify/verify';
 import { VerifyCancelledError } from '../../verify/errors';
 import type { VerifyResult } from '../../verify/types';
+import { declaresNoWayBack } from '../body';
 import { buildEdits } from '../edits';
 import { planRange, renderPlanned, type PlannedSquash, type PreparedSquash } from '../prepare';
 import type { SquashOptions } from '../types';
@@ -106,6 +107,7 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
     // A caller that plans has said so already (the CLI: "planning the squash of …").
     const planned = input.planned ? await input.planned : await timed('plan', 'planning the squash', () => planRange(input));
     const { plan, files } = planned;
+    const noWayBack = plan.members.some((m) => declaresNoWayBack(files.get(m.path)?.file.downgrade));
     if (!plan.fromBase) throw new SnapshotRangeError(plan.from, plan.roots, plan.downRevisions);
     if (!project.configPath) throw new Error('The snapshot strategy runs the chain and needs an Alembic configuration (alembic.ini or pyproject.toml); a bare versions folder cannot be run.');
 
@@ -196,7 +198,10 @@ export async function snapshotSquash(input: SnapshotSquashInput): Promise<Snapsh
           server: { server: server!, choice: started.choice, disposedAfter: true },
           // Side A: the chain's own run above; a second proof runs the chain again.
           chainDatabase: sideA,
-          chainDowngradeWhenNeeded: true,
+          // The chain's own downgrade could not change the verdict on a snapshot (its downgrade drops
+          // everything), only tell about the history it replaces: run when a revision declares there is
+          // no way back (so the review says so), else only if the snapshot's downgrade misses an empty database.
+          chainDowngradeWhenNeeded: !noWayBack,
           spareDatabases: attempt === 1 ? spareDatabases : undefined,
           // Verify ends the drivers it was given: a second proof starts its own.
           sessions: attempt === 1 ? sessions : undefined,
