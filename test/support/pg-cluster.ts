@@ -176,6 +176,8 @@ function spawnPostgres(binDir: string, dataDir: string, socketDir: string, port:
     '-c', 'fsync=off',
     '-c', 'synchronous_commit=off',
     '-c', 'full_page_writes=off',
+    // Shared memory in the data folder, not /dev/shm: a server a test kills leaves nothing outside it.
+    '-c', 'dynamic_shared_memory_type=mmap',
   ];
   const child = spawn(join(binDir, 'postgres'), args, { ...spawnAs, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

@@ -163,7 +163,8 @@ export class LocalServer implements ThrowawayServer {
         const init = await run(
           path.join(bin.dir, 'initdb'),
           ['-D', dataDir, '-U', USER, ...initdbFlags(bin)],
-          { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder },
+          // A cancel lets initdb's postgres remove its shared memory segments (SIGKILL leaves two in /dev/shm).
+          { uid: runAs?.uid, gid: runAs?.gid, env, signal, timeoutMs: 120_000, cwd: folder, termGraceMs: 2_000 },
         );
         if (init.code !== 0) {
           throw new ProviderUnavailableError(

@@ -13,6 +13,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Killed (SIGKILL) after this long; the result then has `timedOut`. */
   timeoutMs?: number;
+  /**
+   * On abort, SIGTERM to its process group first, SIGKILL only if it is still there after this long:
+   * a program that cleans up after itself (initdb's postgres removes its shared memory in /dev/shm
+   * and initdb its folder) gets the chance. Default: SIGKILL at once.
+   */
+  termGraceMs?: number;
 }
 
 export interface RunResult {
@@ -50,14 +56,15 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     let aborted = false;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const killGroup = () => {
+    const killGroup = (sig: NodeJS.Signals = 'SIGKILL') => {
       try {
-        if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
+        if (child.pid && process.platform !== 'win32') process.kill(-child.pid, sig);
+        else child.kill(sig);
       } catch {
-        child.kill('SIGKILL');
+        child.kill(sig);
       }
     };
+    let graceTimer: NodeJS.Timeout | undefined;
     const timer = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
@@ -66,11 +73,14 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       : undefined;
     const onAbort = () => {
       aborted = true;
-      killGroup();
+      if (options.termGraceMs === undefined) return killGroup();
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => killGroup(), options.termGraceMs);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
       if (timer) clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
     };
     child.once('error', (error) => {

@@ -19,6 +19,9 @@ async function query(url: string, sql: string): Promise<{ rows: Record<string, u
   }
 }
 
+/** PostgreSQL's POSIX shared memory segments (Linux); a server's own data folder holds ours. */
+const sharedMemory = (): string[] => (fs.existsSync('/dev/shm') ? fs.readdirSync('/dev/shm').filter((n) => n.startsWith('PostgreSQL.')) : []);
+
 describe('local PostgreSQL back end', function () {
   this.timeout(120_000);
   after(assertNothingLeft);
@@ -157,6 +160,8 @@ describe('local PostgreSQL back end', function () {
     it(`cancelling during start-up (${moment}) removes everything it started`, async () => {
       const controller = new AbortController();
       const pids: number[] = [];
+      const shmBefore = sharedMemory();
+      const newSharedMemory = () => sharedMemory().filter((n) => !shmBefore.includes(n));
       const cache = moment === 'initdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'alembic-squash-cachetest-')) : undefined;
       const previous = process.env.XDG_CACHE_HOME;
       if (cache) process.env.XDG_CACHE_HOME = cache;
@@ -172,6 +177,7 @@ describe('local PostgreSQL back end', function () {
         });
         await assert.rejects(start, OperationAbortedError);
         assert.deepEqual(ourTempFolders(), []);
+        assert.deepEqual(newSharedMemory(), [], 'shared memory segments left in /dev/shm');
         assert.deepEqual(ourChildProcesses(), []);
         for (const pid of pids) assert.equal(isPidAlive(pid), false);
         if (moment === 'postgres pid') assert.equal(pids.length, 1, 'abort happened before the server was spawned');
