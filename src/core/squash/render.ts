@@ -251,7 +251,7 @@ function templateImports(template: string): Map<string, string> {
 
 /** The template puts `${upgrades}` after its own indentation: only the following lines need it. */
 export function indentAfterFirst(text: string, prefix: string): string {
-  return indent(text, prefix).slice(text.startsWith('\n') ? 0 : prefix.length);
+  return indentBlocksAfterFirst([text], prefix);
 }
 
 /**
@@ -259,11 +259,8 @@ export function indentAfterFirst(text: string, prefix: string): string {
  * and a block's text was often parsed already (the parser keeps recent trees) where the whole was not.
  */
 function indentBlocksAfterFirst(blocks: string[], prefix: string): string {
-  const text = blocks.join('\n\n');
-  return blocks
-    .map((b) => indent(b, prefix))
-    .join('\n\n')
-    .slice(text.startsWith('\n') ? 0 : prefix.length);
+  const indented = blocks.map((b) => indent(b, prefix)).join('\n\n');
+  return indented.slice(blocks.join('\n\n').startsWith('\n') ? 0 : prefix.length);
 }
 
 /** `from __future__` imports must be the first statement after the docstring. */
