@@ -169,7 +169,17 @@ export class AlembicSession {
         const pid = answer.document?.ok === true ? Number(answer.document.pid) : NaN;
         if (!Number.isInteger(pid) || pid <= 0) throw new Error(`the driver did not fork: ${JSON.stringify(answer.document?.error ?? answer.stderr)}`);
         const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the forked driver did not connect')), FORK_CONNECT_MS)));
-        const [io, err] = await Promise.race([connections, late]);
+        const [io, err] = await Promise.race([connections, late]).catch((error: Error) => {
+          // A child that forked but never reached us would wait for requests forever: it ends here
+          // (with its sockets, should they arrive), and a new interpreter takes its place.
+          void connections.then((sockets) => sockets.forEach((s) => s.destroy()), () => undefined);
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+          throw error;
+        });
         this.useSockets(io, err, pid);
       } finally {
         clearTimeout(timer);
