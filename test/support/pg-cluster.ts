@@ -276,3 +276,11 @@ function traversableTmp(): string {
     if (dirname(dir) === dir) return candidate;
   }
 }
+
+/** Skips the test or suite (saying why) on a machine without PostgreSQL server binaries. */
+export function skipWithoutPostgres(ctx: Mocha.Context): void {
+  const reason = clusterUnavailableReason();
+  if (!reason) return;
+  console.log(`      skipped: ${reason}`);
+  ctx.skip();
+}

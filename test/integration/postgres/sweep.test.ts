@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sweepStale, TEMP_PREFIX } from '../../../src/core/postgres';
+import { skipWithoutPostgres } from '../../support/pg-cluster';
 import { assertNothingLeft, isPidAlive } from './leftovers';
 
 /** A pid that existed and has exited. */
@@ -41,7 +42,8 @@ describe('sweepStale (leftovers of crashed runs)', function () {
     }
   });
 
-  it('stops the server of a run that was killed and removes its cluster', async () => {
+  it('stops the server of a run that was killed and removes its cluster', async function () {
+    skipWithoutPostgres(this);
     // A separate process starts a local cluster and is then killed without any chance to clean up.
     const program = [
       "const { startServer } = require(process.argv[1]);",

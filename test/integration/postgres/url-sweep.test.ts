@@ -5,6 +5,7 @@ import { startServer } from '../../../src/core/postgres';
 import { LocalServer } from '../../../src/core/postgres/local';
 import { databaseComment, quoteLiteral } from '../../../src/core/postgres/names';
 import { runCli } from '../../support/cli';
+import { skipWithoutPostgres } from '../../support/pg-cluster';
 
 /**
  * Leftover throwaway databases on a user's server: each carries its creator in a COMMENT; the next
@@ -34,7 +35,8 @@ describe('url back end: no database left on the user\'s server', function () {
   const deadPid = () => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   const host = require('node:os').hostname() as string;
 
-  before(async () => {
+  before(async function () {
+    skipWithoutPostgres(this);
     users = await LocalServer.start({ provider: 'local' });
     url = `postgresql://postgres@127.0.0.1:${users.port}/postgres`;
   });

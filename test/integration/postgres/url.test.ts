@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { maskUrl, ProviderUnavailableError, startServer } from '../../../src/core/postgres';
 import { LocalServer } from '../../../src/core/postgres/local';
 import { assertNothingLeft } from './leftovers';
+import { skipWithoutPostgres } from '../../support/pg-cluster';
 
 const OWNER_PASSWORD = 'S3cret-Owner-pa55';
 const READER_PASSWORD = 'R3ader-only-pa55';
@@ -29,7 +30,8 @@ describe('url back end (temporary databases on a server the user names)', functi
   const databases = () =>
     admin('postgres', async (c) => (await c.query('SELECT datname FROM pg_database ORDER BY 1')).rows.map((r) => r.datname as string));
 
-  before(async () => {
+  before(async function () {
+    skipWithoutPostgres(this);
     // The "user's server": a cluster with password authentication, two roles and a production-like database.
     users = await LocalServer.start({ provider: 'local' });
     base = `postgresql://%s@127.0.0.1:${users.port}`;
