@@ -64,7 +64,8 @@ export interface VerifyOptions {
    * ended (`cloneDatabase`, before verify reads it), downgraded by the chain to `downgradeTo` while the
    * caller did other work. Verify compares it instead of downgrading `chainDatabase`; undefined (no copy
    * could be made) leaves the downgrade to verify. A failure counts as the chain's downgrade failing.
-   * The caller created it and drops it.
+   * The caller created it and drops it; verify may drop its Alembic version table (left out of every
+   * capture) to compare its catalogs with an empty database's.
    */
   chainDowngraded?: Promise<ThrowawayDatabase | undefined>;
   /**
